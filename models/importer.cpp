@@ -1,0 +1,1246 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "importer.h"
+
+#include "archivesource.h"
+#include "csvreader.h"
+#include "keyring.h"
+#include "manifest.h"
+#include "money.h"
+#include "sha256.h"
+#include "sqlitedb.h"
+#include "timestamp.h"
+#include "workspace.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QLoggingCategory>
+#include <QSet>
+#include <QTimeZone>
+
+#include <simdjson.h>
+#include <sqlite3.h>
+
+#include <arpa/inet.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+Q_LOGGING_CATEGORY(lcImport, "casebook.models.import")
+
+namespace casebook {
+
+namespace {
+
+QString tr(const char *s) { return QCoreApplication::translate("Importer", s); }
+
+constexpr int64_t kMaxLineBytes = 16 << 20; ///< a JSON line longer than this is quarantined unread
+constexpr int64_t kMaxRawBytes = 4096; ///< raw text kept in quarantine
+constexpr int kBatchRows = 4096;
+constexpr qsizetype kBatchArenaBytes = 4 << 20;
+
+// ---------------------------------------------------------------------------------------------
+// Batches: rows parsed on the producer thread, inserted on the consumer thread. Strings live in one
+// arena per batch so a row costs no allocation; the consumer binds them without copying.
+
+struct Str
+{
+    int32_t off = 0;
+    int32_t len = -1; ///< -1 = NULL
+};
+
+enum class RowKind { Event, Transaction, Account };
+
+// Column layouts. The raw record text is always the last string (kept for duplicate-id quarantine).
+namespace ev {
+enum { EventId, TsText, Actor, ActorName, ActorRole, SourceIp, Action, Resource, Outcome, SessionId, Details, Extra, Raw, NStr };
+enum { Line, TsUtc, TsOff, NInt };
+} // namespace ev
+namespace tx {
+enum {
+    TxnId, TsText, ValueDate, DebtorAccount, DebtorName, DebtorBank, CreditorAccount, CreditorName, CreditorBank,
+    AmountText, Currency, Channel, Status, Reference, Memo, Extra, Raw, NStr
+};
+enum { Line, TsUtc, TsOff, AmountE4, NInt };
+} // namespace tx
+namespace ac {
+enum { Account, HolderName, HolderId, Opened, Type, Status, Extra, Raw, NStr };
+enum { Line, NInt };
+} // namespace ac
+
+int strCount(RowKind k) { return k == RowKind::Event ? int(ev::NStr) : k == RowKind::Transaction ? int(tx::NStr) : int(ac::NStr); }
+int intCount(RowKind k) { return k == RowKind::Event ? int(ev::NInt) : k == RowKind::Transaction ? int(tx::NInt) : int(ac::NInt); }
+
+struct QuarantineItem
+{
+    int64_t line;
+    QString reason;
+    QByteArray raw;
+};
+
+struct Batch
+{
+    RowKind kind = RowKind::Event;
+    int fileIndex = 0;
+    QByteArray arena;
+    std::vector<Str> strs;
+    std::vector<int64_t> ints;
+    std::vector<QuarantineItem> quarantine;
+    int rows = 0;
+    int64_t bytesDone = 0;
+
+    Str add(QByteArrayView v)
+    {
+        Str s { int32_t(arena.size()), int32_t(v.size()) };
+        arena.append(v.data(), v.size());
+        return s;
+    }
+    QByteArrayView view(Str s) const
+    {
+        return s.len < 0 ? QByteArrayView() : QByteArrayView(arena.constData() + s.off, s.len);
+    }
+};
+
+/// Bounded single-producer single-consumer queue; `finish(status)` ends the stream.
+class BatchQueue
+{
+public:
+    bool push(std::unique_ptr<Batch> b)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return m_queue.size() < kCapacity || m_abandoned; });
+        if (m_abandoned)
+            return false;
+        m_queue.push_back(std::move(b));
+        m_notEmpty.notify_one();
+        return true;
+    }
+    /// Returns null when finished (then `status()` tells how).
+    std::unique_ptr<Batch> pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_notEmpty.wait(lock, [&] { return !m_queue.empty() || m_finished; });
+        if (m_queue.empty())
+            return nullptr;
+        auto b = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_notFull.notify_one();
+        return b;
+    }
+    void finish(Status st)
+    {
+        std::lock_guard lock(m_mutex);
+        m_status = std::move(st);
+        m_finished = true;
+        m_notEmpty.notify_all();
+    }
+    /// Consumer gives up: unblocks the producer, whose next push fails.
+    void abandon()
+    {
+        std::lock_guard lock(m_mutex);
+        m_abandoned = true;
+        m_notFull.notify_all();
+    }
+    Status status()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_status;
+    }
+
+private:
+    static constexpr size_t kCapacity = 6;
+    std::mutex m_mutex;
+    std::condition_variable m_notEmpty, m_notFull;
+    std::deque<std::unique_ptr<Batch>> m_queue;
+    bool m_finished = false;
+    bool m_abandoned = false;
+    Status m_status = ok();
+};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the parsers.
+
+QByteArray lossyRaw(QByteArrayView raw)
+{
+    QByteArrayView v = raw.first(std::min<qsizetype>(raw.size(), kMaxRawBytes));
+    if (simdjson::validate_utf8(v.data(), size_t(v.size())))
+        return v.toByteArray();
+    // Invalid UTF-8 (or a multi-byte sequence cut by the cap): replace bad bytes with U+FFFD.
+    return QString::fromUtf8(v).toUtf8();
+}
+
+void appendJsonString(QByteArray &out, QByteArrayView s)
+{
+    out.append('"');
+    for (char c : s) {
+        switch (c) {
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                snprintf(buf, sizeof buf, "\\u%04x", c);
+                out.append(buf);
+            } else {
+                out.append(c);
+            }
+        }
+    }
+    out.append('"');
+}
+
+bool isIpAddress(QByteArrayView s)
+{
+    if (s.size() > 45)
+        return false;
+    char buf[64];
+    memcpy(buf, s.data(), size_t(s.size()));
+    buf[s.size()] = 0;
+    unsigned char out[16];
+    return inet_pton(AF_INET, buf, out) == 1 || inet_pton(AF_INET6, buf, out) == 1;
+}
+
+bool isCurrencyCode(QByteArrayView s)
+{
+    return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+QString quoted(QByteArrayView v) { return u'"' + QString::fromUtf8(v.first(std::min<qsizetype>(v.size(), 80))) + u'"'; }
+
+// ---------------------------------------------------------------------------------------------
+// Per-file parsers. Each consumes chunks and emits rows/quarantine items into the current batch.
+
+class Producer;
+
+class FileParser
+{
+public:
+    virtual ~FileParser() = default;
+    virtual Status chunk(QByteArrayView data) = 0;
+    virtual Status finish() = 0;
+    int64_t records = 0; ///< data records seen (imported + quarantined), as the manifest counts them
+};
+
+/// Producer side of the pipeline: runs on its own thread, streams the archive, hashes and checks each
+/// file against the manifest, parses rows into batches.
+class Producer final : public ArchiveVisitor
+{
+public:
+    Producer(const Manifest &m, const QTimeZone &zone, BatchQueue &q, std::atomic_bool &stop)
+        : m_manifest(m)
+        , m_zone(zone)
+        , m_queue(q)
+        , m_stop(stop)
+    {
+        for (int i = 0; i < m.files.size(); ++i)
+            m_index.insert(m.files[i].path, i);
+    }
+
+    Status beginFile(const QString &path) override;
+    Status chunk(QByteArrayView data) override;
+    Status endFile() override;
+
+    // Used by the parsers.
+    Batch &batch(RowKind kind)
+    {
+        if (!m_batch || m_batch->kind != kind)
+            newBatch(kind);
+        return *m_batch;
+    }
+    /// Call after a row was appended; ships the batch when full.
+    Status rowDone()
+    {
+        ++m_batch->rows;
+        if (m_batch->rows >= kBatchRows || m_batch->arena.size() >= kBatchArenaBytes)
+            return ship();
+        return ok();
+    }
+    void quarantine(RowKind kind, int64_t line, QString reason, QByteArrayView raw)
+    {
+        Batch &b = batch(kind);
+        b.quarantine.push_back({ line, std::move(reason), lossyRaw(raw) });
+        // A file of nothing but bad rows must not grow one batch without bound. A failed ship means
+        // the consumer gave up; the next chunk() sees the stop flag.
+        if (b.quarantine.size() >= size_t(kBatchRows))
+            ship();
+    }
+    Status ship()
+    {
+        if (!m_batch)
+            return ok();
+        m_batch->bytesDone = m_bytesTotal;
+        if (!m_queue.push(std::move(m_batch)))
+            return Error(Error::Code::Cancelled, tr("Import cancelled"));
+        m_batch.reset();
+        return ok();
+    }
+    const QTimeZone &zone() const { return m_zone; }
+    const QString &currentPath() const { return m_file->path; }
+    Error fileError(const QString &what) const { return Error(Error::Code::Archive, m_file->path + u": " + what); }
+
+private:
+    void newBatch(RowKind kind)
+    {
+        if (m_batch)
+            ship(); // a kind change mid-file cannot happen; between files the batch was shipped
+        m_batch = std::make_unique<Batch>();
+        m_batch->kind = kind;
+        m_batch->fileIndex = m_fileIndex;
+        m_batch->arena.reserve(kBatchArenaBytes + (1 << 20));
+        m_batch->strs.reserve(size_t(kBatchRows * strCount(kind)));
+        m_batch->ints.reserve(size_t(kBatchRows * intCount(kind)));
+    }
+
+    const Manifest &m_manifest;
+    QTimeZone m_zone;
+    BatchQueue &m_queue;
+    std::atomic_bool &m_stop;
+    QHash<QString, int> m_index;
+    int m_fileIndex = -1;
+    const ManifestFile *m_file = nullptr;
+    Sha256 m_hash;
+    int64_t m_fileBytes = 0;
+    int64_t m_bytesTotal = 0;
+    std::unique_ptr<FileParser> m_parser;
+    std::unique_ptr<Batch> m_batch;
+};
+
+// ---- sea-jsonl audit events ----------------------------------------------------------------
+
+class JsonlEventParser final : public FileParser
+{
+public:
+    explicit JsonlEventParser(Producer &p)
+        : m_p(p)
+    {
+    }
+
+    Status chunk(QByteArrayView data) override
+    {
+        qsizetype pos = 0;
+        while (pos < data.size()) {
+            const char *nl = static_cast<const char *>(memchr(data.data() + pos, '\n', size_t(data.size() - pos)));
+            const qsizetype end = nl ? nl - data.data() : data.size();
+            const QByteArrayView piece = data.sliced(pos, end - pos);
+            if (m_skipping) {
+                // Inside an over-long line: keep nothing but the first bytes for the quarantine record.
+            } else if (m_line.size() + piece.size() > kMaxLineBytes) {
+                m_skipping = true;
+                m_line.truncate(std::min<qsizetype>(m_line.size(), kMaxRawBytes));
+            } else {
+                m_line.append(piece.data(), piece.size());
+            }
+            if (!nl)
+                break;
+            auto st = endLine();
+            if (!st)
+                return st;
+            pos = end + 1;
+        }
+        return ok();
+    }
+
+    Status finish() override
+    {
+        if (!m_line.isEmpty() || m_skipping)
+            return endLine();
+        return ok();
+    }
+
+private:
+    Status endLine()
+    {
+        const int64_t lineNo = m_lineNo++;
+        if (m_skipping) {
+            m_skipping = false;
+            ++records;
+            m_p.quarantine(RowKind::Event, lineNo, tr("line is longer than %1 MiB").arg(kMaxLineBytes >> 20), m_line);
+            m_line.clear();
+            return ok();
+        }
+        QByteArrayView line(m_line);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (lineNo == 1 && line.startsWith("\xEF\xBB\xBF"))
+            line = line.sliced(3);
+        bool blank = true;
+        for (char c : line)
+            if (c != ' ' && c != '\t') {
+                blank = false;
+                break;
+            }
+        if (!blank) {
+            ++records;
+            auto st = parseLine(lineNo, line);
+            if (!st)
+                return st;
+        }
+        m_line.clear();
+        return ok();
+    }
+
+    Status parseLine(int64_t lineNo, QByteArrayView line)
+    {
+        const auto fail = [&](const QString &reason) {
+            m_p.quarantine(RowKind::Event, lineNo, reason, line);
+            return ok();
+        };
+        m_padded.resize(size_t(line.size()) + simdjson::SIMDJSON_PADDING);
+        memcpy(m_padded.data(), line.data(), size_t(line.size()));
+        simdjson::dom::element doc;
+        if (auto err = m_parser.parse(m_padded.data(), size_t(line.size()), false).get(doc)) {
+            if (err == simdjson::UTF8_ERROR)
+                return fail(tr("invalid UTF-8"));
+            return fail(tr("invalid JSON: %1").arg(QString::fromUtf8(simdjson::error_message(err))));
+        }
+        simdjson::dom::object obj;
+        if (doc.get_object().get(obj))
+            return fail(tr("line is not a JSON object"));
+
+        enum Key { KEventId, KTs, KActor, KActorName, KActorRole, KSourceIp, KAction, KResource, KOutcome, KSessionId, KDetails, KCount };
+        static const std::string_view names[KCount] = { "event_id", "ts", "actor", "actor_name", "actor_role",
+                                                        "source_ip", "action", "resource", "outcome", "session_id",
+                                                        "details" };
+        static const int columns[KCount] = { ev::EventId, ev::TsText, ev::Actor, ev::ActorName, ev::ActorRole,
+                                             ev::SourceIp, ev::Action, ev::Resource, ev::Outcome, ev::SessionId,
+                                             ev::Details };
+        std::string_view values[KCount];
+        bool present[KCount] = {};
+        QByteArray extra;
+        for (auto field : obj) {
+            int k = 0;
+            while (k < KCount && names[k] != field.key)
+                ++k;
+            if (k == KCount) {
+                extra.append(extra.isEmpty() ? "{" : ",");
+                appendJsonString(extra, QByteArrayView(field.key.data(), qsizetype(field.key.size())));
+                extra.append(':');
+                const std::string m = simdjson::minify(field.value);
+                extra.append(m.data(), qsizetype(m.size()));
+                continue;
+            }
+            if (present[k])
+                return fail(tr("key \"%1\" occurs twice").arg(QLatin1StringView(names[k].data(), names[k].size())));
+            present[k] = true;
+            if (k == KDetails) {
+                if (field.value.is_null()) {
+                    present[k] = false;
+                    continue;
+                }
+                if (!field.value.is_object())
+                    return fail(tr("details is not a JSON object"));
+                m_details = simdjson::minify(field.value);
+                values[k] = m_details;
+                continue;
+            }
+            if (field.value.is_null()) {
+                present[k] = false;
+                continue;
+            }
+            if (field.value.get_string().get(values[k]))
+                return fail(tr("%1 is not a string").arg(QLatin1StringView(names[k].data(), names[k].size())));
+        }
+        if (!extra.isEmpty())
+            extra.append('}');
+        const auto sv = [&](int k) { return QByteArrayView(values[k].data(), qsizetype(values[k].size())); };
+        for (int k : { KEventId, KTs, KActor, KAction, KOutcome })
+            if (!present[k] || values[k].empty())
+                return fail(tr("%1 is missing or empty").arg(QLatin1StringView(names[k].data(), names[k].size())));
+        const QByteArrayView outcome = sv(KOutcome);
+        if (outcome != "success" && outcome != "failure" && outcome != "denied")
+            return fail(tr("outcome %1 is not success, failure or denied").arg(quoted(outcome)));
+        if (present[KSourceIp] && !values[KSourceIp].empty() && !isIpAddress(sv(KSourceIp)))
+            return fail(tr("source_ip %1 is not an IPv4 or IPv6 address").arg(quoted(sv(KSourceIp))));
+        const TimestampParse ts = parseTimestamp(sv(KTs), m_p.zone());
+        if (!ts.error.isEmpty())
+            return fail(tr("ts %1: %2").arg(quoted(sv(KTs)), ts.error));
+
+        Batch &b = m_p.batch(RowKind::Event);
+        const size_t base = b.strs.size();
+        b.strs.resize(base + ev::NStr);
+        for (int k = 0; k < KCount; ++k)
+            if (present[k] && (k == KDetails || !values[k].empty()))
+                b.strs[base + size_t(columns[k])] = b.add(sv(k));
+        if (!extra.isEmpty())
+            b.strs[base + ev::Extra] = b.add(extra);
+        b.strs[base + ev::Raw] = b.add(line);
+        b.ints.push_back(lineNo);
+        b.ints.push_back(ts.ts.utcMs);
+        b.ints.push_back(ts.ts.offsetSeconds);
+        return m_p.rowDone();
+    }
+
+    Producer &m_p;
+    QByteArray m_line;
+    bool m_skipping = false;
+    int64_t m_lineNo = 1;
+    std::vector<char> m_padded;
+    std::string m_details;
+    simdjson::dom::parser m_parser;
+};
+
+// ---- sea-csv transactions and accounts.csv ----------------------------------------------------
+
+class CsvTableParser final : public FileParser
+{
+public:
+    CsvTableParser(Producer &p, RowKind kind)
+        : m_p(p)
+        , m_kind(kind)
+    {
+    }
+
+    Status chunk(QByteArrayView data) override
+    {
+        m_reader.feed(data, [this](const CsvRecord &r) { return onRecord(r); });
+        return m_status;
+    }
+
+    Status finish() override
+    {
+        m_reader.finish([this](const CsvRecord &r) { return onRecord(r); });
+        if (!m_status)
+            return m_status;
+        if (m_reader.unterminatedQuote()) {
+            if (!m_haveHeader)
+                return m_p.fileError(tr("the header row has an unterminated quoted field"));
+            ++records;
+            m_p.quarantine(m_kind, m_reader.unterminatedQuoteLine(),
+                           tr("unterminated quoted field (runs to the end of the file)"), QByteArrayView());
+        }
+        if (!m_haveHeader)
+            return m_p.fileError(tr("the file is empty (a header row is required)"));
+        return ok();
+    }
+
+private:
+    bool onRecord(const CsvRecord &r)
+    {
+        if (!m_haveHeader) {
+            m_status = header(r);
+            m_haveHeader = true;
+            return bool(m_status);
+        }
+        ++records;
+        m_status = row(r);
+        return bool(m_status);
+    }
+
+    Status header(const CsvRecord &r)
+    {
+        if (r.oversized || r.malformedQuote)
+            return m_p.fileError(tr("line %1: the header row is malformed").arg(r.line));
+        if (!simdjson::validate_utf8(r.raw.data(), size_t(r.raw.size())))
+            return m_p.fileError(tr("line %1: the header row is not valid UTF-8").arg(r.line));
+        static const char *const txCols[] = { "txn_id", "ts", "value_date", "debtor_account", "debtor_name", "debtor_bank",
+                                              "creditor_account", "creditor_name", "creditor_bank", "amount",
+                                              "currency", "channel", "status", "reference", "memo" };
+        static const int txMap[] = { tx::TxnId, tx::TsText, tx::ValueDate, tx::DebtorAccount, tx::DebtorName,
+                                     tx::DebtorBank, tx::CreditorAccount, tx::CreditorName, tx::CreditorBank,
+                                     tx::AmountText, tx::Currency, tx::Channel, tx::Status, tx::Reference, tx::Memo };
+        static const char *const acCols[] = { "account", "holder_name", "holder_id", "opened", "type", "status" };
+        static const int acMap[] = { ac::Account, ac::HolderName, ac::HolderId, ac::Opened, ac::Type, ac::Status };
+        const bool isTx = m_kind == RowKind::Transaction;
+        const int nKnown = isTx ? 15 : 6;
+        const char *const *cols = isTx ? txCols : acCols;
+        const int *map = isTx ? txMap : acMap;
+        QSet<QByteArray> seen;
+        m_columnOf.clear();
+        m_names.clear();
+        for (QByteArrayView f : *r.fields) {
+            const QByteArray name = f.trimmed().toByteArray();
+            if (name.isEmpty())
+                return m_p.fileError(tr("line %1: the header has an empty column name").arg(r.line));
+            if (seen.contains(name))
+                return m_p.fileError(tr("line %1: column \"%2\" appears twice in the header").arg(r.line).arg(QString::fromUtf8(name)));
+            seen.insert(name);
+            int col = -1;
+            for (int k = 0; k < nKnown; ++k)
+                if (name == cols[k])
+                    col = map[k];
+            m_columnOf.push_back(col);
+            m_names.push_back(name);
+        }
+        const QList<QByteArray> required = isTx ? QList<QByteArray> { "txn_id", "ts", "amount", "currency" } : QList<QByteArray> { "account" };
+        for (const QByteArray &req : required)
+            if (!seen.contains(req))
+                return m_p.fileError(tr("line %1: the header lacks the required column \"%2\"").arg(r.line).arg(QString::fromLatin1(req)));
+        return ok();
+    }
+
+    Status row(const CsvRecord &r)
+    {
+        const auto fail = [&](const QString &reason) {
+            m_p.quarantine(m_kind, r.line, reason, r.raw);
+            return ok();
+        };
+        if (r.oversized)
+            return fail(tr("a field is larger than 1 MiB"));
+        if (r.malformedQuote)
+            return fail(tr("malformed quoting (a quote inside an unquoted field, or text after a closing quote)"));
+        const auto &fields = *r.fields;
+        if (fields.size() != m_columnOf.size())
+            return fail(tr("%1 fields, but the header has %2").arg(fields.size()).arg(m_columnOf.size()));
+        // The raw text covers every field, so one validation pass covers them all.
+        if (!simdjson::validate_utf8(r.raw.data(), size_t(r.raw.size())))
+            return fail(tr("invalid UTF-8"));
+
+        const int nStr = strCount(m_kind);
+        QByteArrayView v[tx::NStr];
+        QByteArray extra;
+        for (size_t i = 0; i < fields.size(); ++i) {
+            if (m_columnOf[i] >= 0) {
+                v[m_columnOf[i]] = fields[i];
+            } else if (!fields[i].isEmpty()) {
+                extra.append(extra.isEmpty() ? "{" : ",");
+                appendJsonString(extra, m_names[i]);
+                extra.append(':');
+                appendJsonString(extra, fields[i]);
+            }
+        }
+        if (!extra.isEmpty())
+            extra.append('}');
+
+        if (m_kind == RowKind::Account) {
+            if (v[ac::Account].isEmpty())
+                return fail(tr("account is empty"));
+            Batch &b = m_p.batch(RowKind::Account);
+            const size_t base = b.strs.size();
+            b.strs.resize(base + size_t(nStr));
+            for (int k = 0; k < ac::Extra; ++k)
+                if (!v[k].isEmpty())
+                    b.strs[base + size_t(k)] = b.add(v[k]);
+            if (!extra.isEmpty())
+                b.strs[base + ac::Extra] = b.add(extra);
+            b.strs[base + ac::Raw] = b.add(r.raw);
+            b.ints.push_back(r.line);
+            return m_p.rowDone();
+        }
+
+        if (v[tx::TxnId].isEmpty())
+            return fail(tr("txn_id is empty"));
+        const TimestampParse ts = parseTimestamp(v[tx::TsText], m_p.zone());
+        if (!ts.error.isEmpty())
+            return fail(tr("ts %1: %2").arg(quoted(v[tx::TsText]), ts.error));
+        int y, mo, d;
+        if (!v[tx::ValueDate].isEmpty() && !parseDate(v[tx::ValueDate], y, mo, d))
+            return fail(tr("value_date %1 is not a YYYY-MM-DD date").arg(quoted(v[tx::ValueDate])));
+        const money::Parsed amount = money::parse(v[tx::AmountText]);
+        if (amount.error)
+            return fail(tr("amount %1: %2").arg(quoted(v[tx::AmountText]), money::describe(*amount.error)));
+        if (!isCurrencyCode(v[tx::Currency]))
+            return fail(tr("currency %1 is not an ISO 4217 code").arg(quoted(v[tx::Currency])));
+        const QByteArrayView status = v[tx::Status];
+        if (!status.isEmpty() && status != "booked" && status != "pending" && status != "rejected" && status != "reversed")
+            return fail(tr("status %1 is not booked, pending, rejected or reversed").arg(quoted(status)));
+
+        Batch &b = m_p.batch(RowKind::Transaction);
+        const size_t base = b.strs.size();
+        b.strs.resize(base + size_t(nStr));
+        for (int k = 0; k < tx::Extra; ++k)
+            if (!v[k].isEmpty())
+                b.strs[base + size_t(k)] = b.add(v[k]);
+        if (!extra.isEmpty())
+            b.strs[base + tx::Extra] = b.add(extra);
+        b.strs[base + tx::Raw] = b.add(r.raw);
+        b.ints.push_back(r.line);
+        b.ints.push_back(ts.ts.utcMs);
+        b.ints.push_back(ts.ts.offsetSeconds);
+        b.ints.push_back(amount.e4);
+        return m_p.rowDone();
+    }
+
+    Producer &m_p;
+    RowKind m_kind;
+    CsvReader m_reader;
+    bool m_haveHeader = false;
+    std::vector<int> m_columnOf; ///< per CSV column: our column, or -1 for an extra attribute
+    std::vector<QByteArray> m_names;
+    Status m_status = ok();
+};
+
+Status Producer::beginFile(const QString &path)
+{
+    if (m_stop.load(std::memory_order_relaxed))
+        return Error(Error::Code::Cancelled, tr("Import cancelled"));
+    m_fileIndex = m_index.value(path, -1);
+    Q_ASSERT(m_fileIndex >= 0);
+    m_file = &m_manifest.files[m_fileIndex];
+    m_fileBytes = 0;
+    ship();
+    if (m_file->kind == u"audit")
+        m_parser = std::make_unique<JsonlEventParser>(*this);
+    else
+        m_parser = std::make_unique<CsvTableParser>(*this, m_file->kind == u"transactions" ? RowKind::Transaction : RowKind::Account);
+    return ok();
+}
+
+Status Producer::chunk(QByteArrayView data)
+{
+    if (m_stop.load(std::memory_order_relaxed))
+        return Error(Error::Code::Cancelled, tr("Import cancelled"));
+    m_fileBytes += data.size();
+    m_bytesTotal += data.size();
+    if (m_fileBytes > m_file->bytes)
+        return fileError(tr("inflates beyond the %1 bytes the manifest states (corrupt entry or ZIP bomb)").arg(m_file->bytes));
+    m_hash.add(data);
+    return m_parser->chunk(data);
+}
+
+Status Producer::endFile()
+{
+    auto st = m_parser->finish();
+    if (!st)
+        return st;
+    if (m_fileBytes != m_file->bytes)
+        return fileError(tr("has %1 bytes, the manifest states %2").arg(m_fileBytes).arg(m_file->bytes));
+    const QByteArray sha = m_hash.hexResult();
+    if (sha != m_file->sha256)
+        return fileError(tr("SHA-256 is %1, the manifest states %2").arg(QString::fromLatin1(sha), QString::fromLatin1(m_file->sha256)));
+    if (m_file->records >= 0 && m_parser->records != m_file->records)
+        return fileError(tr("holds %1 records, the manifest states %2").arg(m_parser->records).arg(m_file->records));
+    // An empty batch still carries the file's quarantine items and byte count.
+    if (!m_batch)
+        batch(m_file->kind == u"audit" ? RowKind::Event : m_file->kind == u"transactions" ? RowKind::Transaction : RowKind::Account);
+    return ship();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consumer: inserts batches with prepared statements inside the archive's transaction.
+
+class Inserter
+{
+public:
+    Inserter(SqliteDb &db, int64_t archiveId, const QString &tenantId, const QVector<int64_t> &fileIds,
+             const Manifest &manifest)
+        : m_db(db)
+        , m_archiveId(archiveId)
+        , m_tenant(tenantId.toUtf8())
+        , m_fileIds(fileIds)
+        , m_manifest(manifest)
+    {
+    }
+
+    Status prepare()
+    {
+        auto e = m_db.prepare("INSERT INTO events(tenant_id, archive_id, file_id, line, event_id, ts_utc_ms, ts_offset_s, "
+                              "ts_text, actor, actor_name, actor_role, source_ip, action, resource, outcome, session_id, "
+                              "details, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        auto t = m_db.prepare("INSERT INTO transactions(tenant_id, archive_id, file_id, line, txn_id, ts_utc_ms, "
+                              "ts_offset_s, ts_text, value_date, debtor_account, debtor_name, debtor_bank, "
+                              "creditor_account, creditor_name, creditor_bank, amount_e4, amount_text, currency, "
+                              "channel, status, reference, memo, extra) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        auto a = m_db.prepare("INSERT INTO accounts(tenant_id, archive_id, file_id, line, account, holder_name, "
+                              "holder_id, opened, type, status, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+        auto q = m_db.prepare("INSERT INTO quarantine(archive_id, file, line, reason, raw) VALUES (?,?,?,?,?)");
+        for (auto *r : { &e, &t, &a, &q })
+            if (!*r)
+                return r->error();
+        m_events = std::move(*e);
+        m_txns = std::move(*t);
+        m_accounts = std::move(*a);
+        m_quarantine = std::move(*q);
+        return ok();
+    }
+
+    Status insert(const Batch &b)
+    {
+        const QByteArray file = m_manifest.files[b.fileIndex].path.toUtf8();
+        for (const QuarantineItem &q : b.quarantine) {
+            auto st = addQuarantine(file, q.line, q.reason, q.raw);
+            if (!st)
+                return st;
+        }
+        const int nStr = strCount(b.kind);
+        const int nInt = intCount(b.kind);
+        for (int r = 0; r < b.rows; ++r) {
+            const Str *s = &b.strs[size_t(r * nStr)];
+            const int64_t *n = &b.ints[size_t(r * nInt)];
+            Statement &st = b.kind == RowKind::Event ? m_events : b.kind == RowKind::Transaction ? m_txns : m_accounts;
+            st.bind(1, QByteArrayView(m_tenant));
+            st.bind(2, m_archiveId);
+            st.bind(3, m_fileIds[b.fileIndex]);
+            st.bind(4, n[0]);
+            const auto text = [&](int param, int col) { st.bindTextOrNull(param, b.view(s[col])); };
+            if (b.kind == RowKind::Event) {
+                text(5, ev::EventId);
+                st.bind(6, n[ev::TsUtc]);
+                st.bind(7, n[ev::TsOff]);
+                for (int c = ev::TsText, p = 8; c <= ev::Extra; ++c, ++p)
+                    text(p, c);
+            } else if (b.kind == RowKind::Transaction) {
+                text(5, tx::TxnId);
+                st.bind(6, n[tx::TsUtc]);
+                st.bind(7, n[tx::TsOff]);
+                for (int c = tx::TsText, p = 8; c <= tx::CreditorBank; ++c, ++p)
+                    text(p, c);
+                st.bind(16, n[tx::AmountE4]);
+                for (int c = tx::AmountText, p = 17; c <= tx::Extra; ++c, ++p)
+                    text(p, c);
+            } else {
+                for (int c = ac::Account, p = 5; c <= ac::Extra; ++c, ++p)
+                    text(p, c);
+            }
+            const auto res = st.step();
+            st.reset();
+            if (res == Statement::StepResult::Done) {
+                if (b.kind == RowKind::Event) {
+                    ++events;
+                } else if (b.kind == RowKind::Transaction) {
+                    ++transactions;
+                    auto &tot = totals[b.view(s[tx::Currency]).toByteArray()];
+                    if (!money::addChecked(tot.first, n[tx::AmountE4]))
+                        return Error(Error::Code::Archive,
+                                     tr("%1:%2: the sum of %3 amounts overflows").arg(QString::fromUtf8(file)).arg(n[0]).arg(QString::fromUtf8(b.view(s[tx::Currency]))));
+                    ++tot.second;
+                } else {
+                    ++accounts;
+                }
+                continue;
+            }
+            if (res == Statement::StepResult::Constraint) {
+                auto st2 = duplicate(b, r, file);
+                if (!st2)
+                    return st2;
+                continue;
+            }
+            return Error(Error::Code::Database, tr("Inserting %1:%2 failed").arg(QString::fromUtf8(file)).arg(n[0]), m_db.lastError());
+        }
+        return ok();
+    }
+
+    int64_t events = 0, transactions = 0, accounts = 0, quarantined = 0;
+    QMap<QByteArray, std::pair<int64_t, int64_t>> totals; ///< currency → (sum e4, count)
+
+private:
+    Status addQuarantine(const QByteArray &file, int64_t line, const QString &reason, QByteArrayView raw)
+    {
+        m_quarantine.bind(1, m_archiveId);
+        m_quarantine.bind(2, QByteArrayView(file));
+        m_quarantine.bind(3, line);
+        m_quarantine.bind(4, reason);
+        m_quarantine.bind(5, raw);
+        if (!m_quarantine.run())
+            return Error(Error::Code::Database, tr("Cannot record quarantined row"), m_db.lastError());
+        ++quarantined;
+        return ok();
+    }
+
+    /// A UNIQUE violation: this id was already imported (earlier in file order, or by an earlier archive
+    /// of the same institution). The first occurrence stays; this one is quarantined with a pointer to it.
+    Status duplicate(const Batch &b, int r, const QByteArray &file)
+    {
+        const int nStr = strCount(b.kind);
+        const Str *s = &b.strs[size_t(r * nStr)];
+        const int64_t line = b.ints[size_t(r * intCount(b.kind))];
+        const char *table = b.kind == RowKind::Event ? "events" : b.kind == RowKind::Transaction ? "transactions" : "accounts";
+        const char *key = b.kind == RowKind::Event ? "event_id" : b.kind == RowKind::Transaction ? "txn_id" : "account";
+        const QByteArrayView id = b.view(s[0]);
+        const QByteArrayView raw = b.view(s[nStr - 1]);
+        const QByteArray sql = QByteArray("SELECT f.path, x.line, x.archive_id FROM ") + table
+            + " x JOIN archive_files f ON f.id = x.file_id WHERE x.tenant_id = ? AND x." + key + " = ?";
+        auto q = m_db.prepare(sql);
+        QString where;
+        if (q) {
+            q->bind(1, QByteArrayView(m_tenant));
+            q->bind(2, id);
+            if (q->step() == Statement::StepResult::Row) {
+                where = q->columnText(0) + u':' + QString::number(q->columnInt(1));
+                if (q->columnInt(2) != m_archiveId)
+                    where += tr(" of an earlier archive");
+            }
+        }
+        if (where.isEmpty()) // not a duplicate after all: some other constraint
+            return addQuarantine(file, line, tr("rejected by the database: %1").arg(m_db.lastError()), lossyRaw(raw));
+        return addQuarantine(file, line,
+                             tr("duplicate %1 %2 (first at %3)").arg(QLatin1StringView(key), quoted(id), where),
+                             lossyRaw(raw));
+    }
+
+    SqliteDb &m_db;
+    int64_t m_archiveId;
+    QByteArray m_tenant;
+    QVector<int64_t> m_fileIds;
+    const Manifest &m_manifest;
+    Statement m_events, m_txns, m_accounts, m_quarantine;
+};
+
+int progressHandler(void *ctx)
+{
+    const auto *cancel = static_cast<const CancelFn *>(ctx);
+    return (*cancel)() ? 1 : 0;
+}
+
+QString nowUtc() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
+
+} // namespace
+
+QString ImportResult::outcomeName(Outcome o)
+{
+    switch (o) {
+    case Outcome::Imported:
+        return QStringLiteral("imported");
+    case Outcome::AlreadyPresent:
+        return QStringLiteral("already-present");
+    case Outcome::Rejected:
+        return QStringLiteral("rejected");
+    case Outcome::Cancelled:
+        return QStringLiteral("cancelled");
+    }
+    return {};
+}
+
+ImportResult importArchive(Workspace &ws, const ImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
+{
+    QElapsedTimer timer;
+    timer.start();
+    ImportResult res;
+    res.archivePath = req.archivePath;
+    const auto finish = [&](ImportResult::Outcome o, const QString &msg = {}) {
+        res.outcome = o;
+        if (!msg.isEmpty())
+            res.message = msg;
+        res.seconds = double(timer.nsecsElapsed()) / 1e9;
+        if (o != ImportResult::Outcome::Imported) {
+            res.events = res.transactions = res.accounts = res.quarantined = 0;
+        }
+        qCInfo(lcImport) << req.archivePath << ImportResult::outcomeName(o) << res.message;
+        return res;
+    };
+    const auto isCancelled = [&] { return cancel && cancel(); };
+
+    auto src = ArchiveSource::open(req.archivePath);
+    if (!src)
+        return finish(ImportResult::Outcome::Rejected, src.error().text());
+    ArchiveSource &source = **src;
+
+    // The archive's identity. A zip is identified by its file's hash; a directory by its manifest's
+    // (which pins every file's hash).
+    auto listing = source.list();
+    if (!listing)
+        return finish(ImportResult::Outcome::Rejected, listing.error().text());
+    if (!listing->hasManifest)
+        return finish(ImportResult::Outcome::Rejected, tr("%1: manifest.json is missing").arg(req.archivePath));
+    if (source.isZip()) {
+        QFile f(req.archivePath);
+        if (!f.open(QIODevice::ReadOnly))
+            return finish(ImportResult::Outcome::Rejected, tr("Cannot read %1: %2").arg(req.archivePath, f.errorString()));
+        Sha256 h;
+        QByteArray buf(1 << 20, Qt::Uninitialized);
+        for (qint64 n; (n = f.read(buf.data(), buf.size())) > 0;)
+            h.add(QByteArrayView(buf.constData(), n));
+        res.sha256 = QString::fromLatin1(h.hexResult());
+    } else {
+        res.sha256 = QString::fromLatin1(Sha256::hexHash(listing->manifest));
+    }
+
+    auto manifest = parseManifest(listing->manifest);
+    if (!manifest)
+        return finish(ImportResult::Outcome::Rejected, req.archivePath + u": " + manifest.error().message);
+    const Manifest &m = *manifest;
+    res.exportId = m.exportId;
+    res.tenantId = m.tenantId;
+
+    SqliteDb &db = ws.db();
+    {
+        auto q = db.prepare("SELECT id, sha256, export_id, source_path FROM archives WHERE export_id = ? OR sha256 = ?");
+        if (!q)
+            return finish(ImportResult::Outcome::Rejected, q.error().text());
+        q->bind(1, m.exportId);
+        q->bind(2, res.sha256);
+        if (q->step() == Statement::StepResult::Row) {
+            res.archiveId = q->columnInt(0);
+            return finish(ImportResult::Outcome::AlreadyPresent,
+                          tr("already present (export_id %1, imported from %2); nothing added").arg(q->columnText(2), q->columnText(3)));
+        }
+    }
+
+    // Every file present must be listed, every listed file present, every format one we read.
+    {
+        QSet<QString> listed;
+        for (const ManifestFile &f : m.files)
+            listed.insert(f.path);
+        const QSet<QString> present(listing->files.cbegin(), listing->files.cend());
+        for (const QString &f : listing->files)
+            if (!listed.contains(f))
+                return finish(ImportResult::Outcome::Rejected, tr("%1: %2 is in the archive but not listed in manifest.json").arg(req.archivePath, f));
+        for (const ManifestFile &f : m.files) {
+            if (!present.contains(f.path))
+                return finish(ImportResult::Outcome::Rejected, tr("%1: %2 is listed in manifest.json but missing").arg(req.archivePath, f.path));
+            const bool supported = (f.kind == u"audit" && f.format == u"sea-jsonl")
+                || ((f.kind == u"transactions" || f.kind == u"accounts") && f.format == u"sea-csv");
+            if (!supported)
+                return finish(ImportResult::Outcome::Rejected,
+                              tr("%1: %2 has kind \"%3\" and format \"%4\", which this version of Casebook cannot read")
+                                  .arg(req.archivePath, f.path, f.kind, f.format));
+        }
+    }
+
+    // Signature.
+    {
+        static const Keyring empty;
+        QString detail;
+        const SignatureCheck sc = checkSignature(m.raw, listing->signature ? &*listing->signature : nullptr, m.keyId,
+                                                 req.keyring ? *req.keyring : empty, detail);
+        res.stateDetail = detail;
+        if (sc == SignatureCheck::Invalid)
+            return finish(ImportResult::Outcome::Rejected, req.archivePath + u": " + detail);
+        res.state = sc == SignatureCheck::Valid ? QStringLiteral("verified") : QStringLiteral("unsigned");
+    }
+
+    int64_t dataBytes = 0;
+    for (const ManifestFile &f : m.files)
+        dataBytes += f.bytes;
+    ImportProgress prog { req.archivePath, 0, dataBytes, 0, 0 };
+    if (progress)
+        progress(prog);
+    if (isCancelled())
+        return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
+
+    // A large page cache keeps index b-tree pages in memory for the whole archive instead of spilling
+    // them to the WAL and reading them back (which made imports I/O-bound). Bounded: ~128 MiB.
+    db.exec("PRAGMA cache_size = -131072");
+    // ---- one transaction from here on ----
+    if (auto st = db.exec("BEGIN IMMEDIATE"); !st)
+        return finish(ImportResult::Outcome::Rejected, tr("The workspace is busy or read-only: %1").arg(st.error().detail));
+    bool committed = false;
+    struct Rollback
+    {
+        SqliteDb &db;
+        bool &committed;
+        ~Rollback()
+        {
+            if (!committed)
+                db.exec("ROLLBACK");
+        }
+    } rollback { db, committed };
+    if (cancel)
+        sqlite3_progress_handler(db.handle(), 10000, progressHandler, const_cast<CancelFn *>(&cancel));
+    struct ClearHandler
+    {
+        sqlite3 *h;
+        ~ClearHandler() { sqlite3_progress_handler(h, 0, nullptr, nullptr); }
+    } clearHandler { db.handle() };
+
+    const auto dbFail = [&](const QString &what, const QString &detail) {
+        if (isCancelled())
+            return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
+        return finish(ImportResult::Outcome::Rejected, what + u": " + detail);
+    };
+
+    {
+        auto t = db.prepare("INSERT INTO tenants(id, name, lei, kind, default_timezone) VALUES (?,?,?,?,?) "
+                            "ON CONFLICT(id) DO NOTHING");
+        if (!t)
+            return dbFail(tr("Cannot record the institution"), t.error().detail);
+        t->bind(1, m.tenantId);
+        t->bind(2, m.tenantName);
+        t->bind(3, m.tenantLei);
+        t->bind(4, m.tenantKind);
+        t->bind(5, m.defaultTimezone);
+        if (!t->run())
+            return dbFail(tr("Cannot record the institution"), db.lastError());
+
+        auto a = db.prepare("INSERT INTO archives(sha256, export_id, tenant_id, source_path, container, manifest, "
+                            "signature, key_id, state, state_detail, period_from, period_to, created_at, imported_at, "
+                            "imported_by, bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        if (!a)
+            return dbFail(tr("Cannot record the archive"), a.error().detail);
+        a->bind(1, res.sha256);
+        a->bind(2, m.exportId);
+        a->bind(3, m.tenantId);
+        a->bind(4, source.path());
+        a->bind(5, source.isZip() ? QStringLiteral("zip") : QStringLiteral("directory"));
+        a->bind(6, QByteArrayView(m.raw)); // the exact bytes the signature covers
+        if (listing->signature)
+            a->bindTransient(7, listing->signature->trimmed());
+        else
+            a->bindNull(7);
+        a->bind(8, m.keyId);
+        a->bind(9, res.state);
+        a->bind(10, res.stateDetail);
+        a->bind(11, m.periodFrom);
+        a->bind(12, m.periodTo);
+        a->bind(13, m.createdAt);
+        a->bind(14, nowUtc());
+        a->bind(15, req.importedBy);
+        a->bind(16, listing->totalBytes);
+        if (!a->run())
+            return dbFail(tr("Cannot record the archive"), db.lastError());
+        res.archiveId = db.lastInsertRowId();
+    }
+    QVector<int64_t> fileIds;
+    {
+        auto f = db.prepare("INSERT INTO archive_files(archive_id, path, kind, format, sha256, bytes, records) VALUES (?,?,?,?,?,?,?)");
+        if (!f)
+            return dbFail(tr("Cannot record the archive's files"), f.error().detail);
+        for (const ManifestFile &mf : m.files) {
+            f->bind(1, res.archiveId);
+            f->bind(2, mf.path);
+            f->bind(3, mf.kind);
+            f->bind(4, mf.format);
+            f->bind(5, QByteArrayView(mf.sha256));
+            f->bind(6, mf.bytes);
+            if (mf.records >= 0)
+                f->bind(7, mf.records);
+            else
+                f->bindNull(7);
+            if (!f->run())
+                return dbFail(tr("Cannot record the archive's files"), db.lastError());
+            fileIds.push_back(db.lastInsertRowId());
+        }
+    }
+    auto maxEvent = db.queryInt("SELECT coalesce(max(id), 0) FROM events");
+    auto maxTxn = db.queryInt("SELECT coalesce(max(id), 0) FROM transactions");
+    if (!maxEvent || !maxTxn)
+        return dbFail(tr("Cannot read the workspace"), db.lastError());
+
+    Inserter inserter(db, res.archiveId, m.tenantId, fileIds, m);
+    if (auto st = inserter.prepare(); !st)
+        return dbFail(tr("Cannot prepare the import"), st.error().detail);
+
+    // Parse (and inflate, and hash) on a second thread while this one inserts.
+    BatchQueue queue;
+    std::atomic_bool stop { false };
+    QStringList paths;
+    QVector<int64_t> caps;
+    for (const ManifestFile &f : m.files) {
+        paths.push_back(f.path);
+        caps.push_back(f.bytes);
+    }
+    const QTimeZone zone = m.defaultTimezone.isEmpty() ? QTimeZone() : QTimeZone(m.defaultTimezone.toUtf8());
+    std::thread producer([&] {
+        Producer p(m, zone, queue, stop);
+        queue.finish(source.stream(paths, caps, p));
+    });
+    struct Join
+    {
+        std::thread &t;
+        BatchQueue &q;
+        std::atomic_bool &stop;
+        ~Join()
+        {
+            stop = true;
+            q.abandon();
+            if (t.joinable())
+                t.join();
+        }
+    } join { producer, queue, stop };
+
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
+    Status failure = ok();
+    while (auto batch = queue.pop()) {
+        if (isCancelled()) {
+            stop = true;
+            queue.abandon();
+            return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
+        }
+        if (auto st = inserter.insert(*batch); !st) {
+            failure = st;
+            stop = true;
+            queue.abandon();
+            break;
+        }
+        if (progress && sinceProgress.elapsed() >= 50) {
+            prog.bytesDone = batch->bytesDone;
+            prog.rows = inserter.events + inserter.transactions + inserter.accounts;
+            prog.quarantined = inserter.quarantined;
+            progress(prog);
+            sinceProgress.restart();
+        }
+    }
+    if (!failure)
+        return dbFail(failure.error().message, failure.error().detail);
+    {
+        // Wait for the producer's verdict (hash, size, record counts).
+        stop = false;
+        if (producer.joinable())
+            producer.join();
+        Status st = queue.status();
+        if (!st) {
+            if (st.error().code == Error::Code::Cancelled || isCancelled())
+                return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
+            return finish(ImportResult::Outcome::Rejected, req.archivePath + u": " + st.error().text());
+        }
+    }
+    if (isCancelled())
+        return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
+
+    // Full-text index in bulk over this archive's rows (they are the rows above the previous maxima:
+    // the write lock is ours since BEGIN IMMEDIATE).
+    {
+        auto fe = db.prepare("INSERT INTO events_fts(rowid, actor, actor_name, action, resource, source_ip, details) "
+                             "SELECT id, actor, actor_name, action, resource, source_ip, details FROM events WHERE id > ?");
+        auto ft = db.prepare("INSERT INTO transactions_fts(rowid, debtor_account, debtor_name, creditor_account, "
+                             "creditor_name, reference, memo) SELECT id, debtor_account, debtor_name, creditor_account, "
+                             "creditor_name, reference, memo FROM transactions WHERE id > ?");
+        if (!fe || !ft)
+            return dbFail(tr("Cannot build the search index"), db.lastError());
+        fe->bind(1, *maxEvent);
+        ft->bind(1, *maxTxn);
+        if (!fe->run() || !ft->run())
+            return dbFail(tr("Cannot build the search index"), db.lastError());
+    }
+    {
+        auto t = db.prepare("INSERT INTO archive_totals(archive_id, currency, amount_e4, count) VALUES (?,?,?,?)");
+        if (!t)
+            return dbFail(tr("Cannot record totals"), db.lastError());
+        for (auto it = inserter.totals.cbegin(); it != inserter.totals.cend(); ++it) {
+            t->bind(1, res.archiveId);
+            t->bind(2, QByteArrayView(it.key()));
+            t->bind(3, it.value().first);
+            t->bind(4, it.value().second);
+            if (!t->run())
+                return dbFail(tr("Cannot record totals"), db.lastError());
+        }
+        auto u = db.prepare("UPDATE archives SET events = ?, transactions = ?, accounts = ?, quarantined = ? WHERE id = ?");
+        if (!u)
+            return dbFail(tr("Cannot record counts"), db.lastError());
+        u->bind(1, inserter.events);
+        u->bind(2, inserter.transactions);
+        u->bind(3, inserter.accounts);
+        u->bind(4, inserter.quarantined);
+        u->bind(5, res.archiveId);
+        if (!u->run())
+            return dbFail(tr("Cannot record counts"), db.lastError());
+    }
+    if (isCancelled())
+        return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
+    if (auto st = db.exec("COMMIT"); !st)
+        return dbFail(tr("Cannot commit the import"), st.error().detail);
+    committed = true;
+
+    res.events = inserter.events;
+    res.transactions = inserter.transactions;
+    res.accounts = inserter.accounts;
+    res.quarantined = inserter.quarantined;
+    res.bytes = dataBytes;
+    prog.bytesDone = dataBytes;
+    prog.rows = res.rows();
+    prog.quarantined = res.quarantined;
+    if (progress)
+        progress(prog);
+    return finish(ImportResult::Outcome::Imported);
+}
+
+} // namespace casebook

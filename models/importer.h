@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "error.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+
+namespace casebook {
+
+class Keyring;
+class Workspace;
+
+struct ImportRequest
+{
+    QString archivePath; ///< a .sea.zip file or an unpacked SEA directory
+    QString importedBy; ///< recorded in archives.imported_by
+    const Keyring *keyring = nullptr; ///< trusted producer keys; null = none (everything unsigned)
+};
+
+/// Progress of one archive. bytesTotal is the sum of the data files' sizes from the manifest (0 until
+/// the manifest is read); bytesDone counts uncompressed bytes parsed so far.
+struct ImportProgress
+{
+    QString archivePath;
+    int64_t bytesDone = 0;
+    int64_t bytesTotal = 0;
+    int64_t rows = 0; ///< rows imported so far
+    int64_t quarantined = 0;
+};
+
+struct ImportResult
+{
+    enum class Outcome { Imported, AlreadyPresent, Rejected, Cancelled };
+    Outcome outcome = Outcome::Rejected;
+    QString archivePath;
+    QString message; ///< why rejected (names the file and reason), or which archive it duplicates
+    QString state; ///< "verified" | "unsigned" once the signature was checked
+    QString stateDetail; ///< e.g. "no manifest.sig", "key_id \"x\" is not in the keyring"
+    QString tenantId, exportId, sha256;
+    int64_t archiveId = 0;
+    int64_t events = 0, transactions = 0, accounts = 0, quarantined = 0;
+    int64_t bytes = 0; ///< uncompressed data bytes read
+    double seconds = 0;
+
+    int64_t rows() const { return events + transactions + accounts; }
+    static QString outcomeName(Outcome o);
+};
+
+using ImportProgressFn = std::function<void(const ImportProgress &)>;
+using CancelFn = std::function<bool()>;
+
+/// Imports one SEA archive into `ws` as one transaction: it is wholly present afterwards, or (rejected,
+/// cancelled, crashed, killed) wholly absent. Verifies the manifest, every file's size and SHA-256
+/// and the Ed25519 signature; row-level problems go to the quarantine table with file, line and
+/// reason. Synchronous and thread-agnostic (STYLE 13): call it from a worker thread with a Workspace
+/// opened in that thread. Internally it parses on a second thread while this one inserts.
+/// `progress` is called on the calling thread, at most every ~50 ms; `cancel` is polled between
+/// batches and during index building. Neither may be null-called: pass {} to omit.
+ImportResult importArchive(Workspace &ws, const ImportRequest &request, const ImportProgressFn &progress = {},
+                           const CancelFn &cancel = {});
+
+} // namespace casebook

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tenantlistmodel.h"
+
+#include <QLocale>
+
+namespace casebook {
+
+TenantListModel::TenantListModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void TenantListModel::setInfo(const WorkspaceInfo &info)
+{
+    beginResetModel();
+    m_tenants = info.tenants;
+    endResetModel();
+}
+
+const TenantSummary *TenantListModel::tenant(int row) const
+{
+    return row >= 0 && row < m_tenants.size() ? &m_tenants[row] : nullptr;
+}
+
+int TenantListModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_tenants.size()); }
+int TenantListModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant TenantListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const TenantSummary &t = m_tenants[index.row()];
+    const bool verified = t.verification() == u"verified";
+    switch (role) {
+    case TenantIdRole:
+        return t.id;
+    case VerifiedRole:
+        return verified;
+    case Qt::ToolTipRole:
+        if (index.column() == VerificationColumn) {
+            QStringList lines;
+            for (const ArchiveSummary &a : t.archives)
+                lines << a.exportId + u": " + a.state + u" (" + a.stateDetail + u')';
+            return lines.join(u'\n');
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == EventsColumn || index.column() == TransactionsColumn || index.column() == QuarantinedColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case SortRole:
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return t.name;
+        case IdColumn:
+            return t.id;
+        case PeriodColumn:
+            return QString(t.periodFrom.left(10) + u" – " + t.periodTo.left(10));
+        case EventsColumn:
+            return role == SortRole ? QVariant(qint64(t.events)) : QVariant(QLocale().toString(qint64(t.events)));
+        case TransactionsColumn:
+            return role == SortRole ? QVariant(qint64(t.transactions)) : QVariant(QLocale().toString(qint64(t.transactions)));
+        case QuarantinedColumn:
+            return role == SortRole ? QVariant(qint64(t.quarantined)) : QVariant(QLocale().toString(qint64(t.quarantined)));
+        case VerificationColumn:
+            return verified ? tr("verified") : tr("UNSIGNED");
+        }
+    }
+    return {};
+}
+
+QVariant TenantListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn:
+        return tr("Institution");
+    case IdColumn:
+        return tr("Id");
+    case PeriodColumn:
+        return tr("Period");
+    case EventsColumn:
+        return tr("Events");
+    case TransactionsColumn:
+        return tr("Transactions");
+    case QuarantinedColumn:
+        return tr("Quarantined");
+    case VerificationColumn:
+        return tr("Verification");
+    }
+    return {};
+}
+
+} // namespace casebook
