@@ -20,7 +20,7 @@ CREATE TABLE archives (
     export_id        TEXT NOT NULL UNIQUE,
     tenant_id        TEXT NOT NULL REFERENCES tenants(id),
     source_path      TEXT NOT NULL,          -- where it was imported from
-    container        TEXT NOT NULL CHECK (container IN ('zip', 'directory')),
+    container        TEXT NOT NULL CHECK (container IN ('zip', 'directory', 'file')), -- 'file': a loose file imported as an unsigned source
     manifest         TEXT NOT NULL,          -- exact manifest.json bytes
     signature        TEXT,                   -- manifest.sig as found (base64), NULL when absent
     key_id           TEXT,
