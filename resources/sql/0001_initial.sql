@@ -87,6 +87,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_tenant_ts ON events(tenant_id, ts_utc_ms);
 CREATE INDEX events_ts ON events(ts_utc_ms);
+CREATE INDEX events_actor ON events(actor);                       -- grid sort and pivots
 
 -- Transactions. Money: amount_e4 is the amount times 10^4 (exact; the spec allows 4 decimals),
 -- amount_text the original decimal string. Never negative; direction is debtor -> creditor.
@@ -121,6 +122,7 @@ CREATE INDEX transactions_tenant_ts ON transactions(tenant_id, ts_utc_ms);
 CREATE INDEX transactions_ts ON transactions(ts_utc_ms);
 CREATE INDEX transactions_debtor ON transactions(debtor_account);
 CREATE INDEX transactions_creditor ON transactions(creditor_account);
+CREATE INDEX transactions_amount ON transactions(amount_e4);      -- grid sort by amount
 
 CREATE TABLE accounts (
     id           INTEGER PRIMARY KEY,
