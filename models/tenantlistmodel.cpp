@@ -13,13 +13,30 @@ TenantListModel::TenantListModel(QObject *parent)
 void TenantListModel::setInfo(const WorkspaceInfo &info)
 {
     beginResetModel();
-    m_tenants = info.tenants;
+    m_tenants.clear();
+    if (!info.tenants.isEmpty()) {
+        // Row 0 sums every institution: selecting it means "no institution filter".
+        TenantSummary all;
+        all.name = tr("All institutions");
+        for (const TenantSummary &t : info.tenants) {
+            all.events += t.events;
+            all.transactions += t.transactions;
+            all.quarantined += t.quarantined;
+            all.archives += t.archives;
+            if (all.periodFrom.isEmpty() || (!t.periodFrom.isEmpty() && t.periodFrom < all.periodFrom))
+                all.periodFrom = t.periodFrom;
+            if (t.periodTo > all.periodTo)
+                all.periodTo = t.periodTo;
+        }
+        m_tenants.push_back(all);
+        m_tenants += info.tenants;
+    }
     endResetModel();
 }
 
 const TenantSummary *TenantListModel::tenant(int row) const
 {
-    return row >= 0 && row < m_tenants.size() ? &m_tenants[row] : nullptr;
+    return row >= 1 && row < m_tenants.size() ? &m_tenants[row] : nullptr;
 }
 
 int TenantListModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_tenants.size()); }
@@ -33,7 +50,9 @@ QVariant TenantListModel::data(const QModelIndex &index, int role) const
     const bool verified = t.verification() == u"verified";
     switch (role) {
     case TenantIdRole:
-        return t.id;
+        return t.id; // empty for "All institutions"
+    case IsAllRole:
+        return index.row() == 0;
     case VerifiedRole:
         return verified;
     case Qt::ToolTipRole:
@@ -64,6 +83,8 @@ QVariant TenantListModel::data(const QModelIndex &index, int role) const
         case QuarantinedColumn:
             return role == SortRole ? QVariant(qint64(t.quarantined)) : QVariant(QLocale().toString(qint64(t.quarantined)));
         case VerificationColumn:
+            if (index.row() == 0)
+                return verified ? tr("all verified") : tr("some UNSIGNED");
             return verified ? tr("verified") : tr("UNSIGNED");
         }
     }

@@ -7,8 +7,8 @@
 
 namespace casebook {
 
-/// The institutions of a workspace, one row each, from a WorkspaceInfo snapshot (small: bulk reset).
-/// GUI thread only.
+/// The institutions of a workspace from a WorkspaceInfo snapshot (small: bulk reset): row 0 is "All
+/// institutions" with the sums, then one row per institution. GUI thread only.
 class TenantListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -18,11 +18,13 @@ public:
         TenantIdRole = Qt::UserRole, ///< QString
         VerifiedRole, ///< bool: every archive of the institution verified
         SortRole, ///< raw value for sorting (numbers as qint64)
+        IsAllRole, ///< bool: the "All institutions" row (row 0)
     };
 
     explicit TenantListModel(QObject *parent = nullptr);
 
     void setInfo(const WorkspaceInfo &info);
+    /// The institution shown in `row`; null for row 0 (All institutions) and out-of-range rows.
     const TenantSummary *tenant(int row) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -40,16 +40,26 @@ private Q_SLOTS:
         model.setInfo(info);
 
         QCOMPARE(reset.count(), 1);
-        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.index(0, TenantListModel::NameColumn).data().toString(), QStringLiteral("All institutions"));
+        QCOMPARE(model.index(0, TenantListModel::EventsColumn).data(TenantListModel::SortRole).toLongLong(), 2 * 1234567);
+        QCOMPARE(model.index(0, 0).data(TenantListModel::IsAllRole).toBool(), true);
+        QCOMPARE(model.index(0, 0).data(TenantListModel::TenantIdRole).toString(), QString());
+        QCOMPARE(model.index(0, TenantListModel::VerificationColumn).data().toString(), QStringLiteral("some UNSIGNED"));
+        QVERIFY(!model.tenant(0));
+        QCOMPARE(model.tenant(1)->id, QStringLiteral("T0001"));
+        // Institution rows follow.
+        model.setInfo(info);
+        QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.columnCount(), int(TenantListModel::ColumnCount));
-        QCOMPARE(model.index(0, TenantListModel::NameColumn).data().toString(), a.name);
-        QCOMPARE(model.index(0, TenantListModel::PeriodColumn).data().toString(), QStringLiteral("2026-01-01 – 2026-03-31"));
-        QCOMPARE(model.index(0, TenantListModel::EventsColumn).data(TenantListModel::SortRole).toLongLong(), 1234567);
-        QCOMPARE(model.index(0, TenantListModel::VerificationColumn).data(TenantListModel::VerifiedRole).toBool(), true);
-        QCOMPARE(model.index(1, TenantListModel::VerificationColumn).data(TenantListModel::VerifiedRole).toBool(), false);
-        QCOMPARE(model.index(1, TenantListModel::VerificationColumn).data().toString(), QStringLiteral("UNSIGNED"));
-        QVERIFY(model.index(1, TenantListModel::VerificationColumn).data(Qt::ToolTipRole).toString().contains(u"no manifest.sig"));
-        QCOMPARE(model.index(1, 0).data(TenantListModel::TenantIdRole).toString(), QStringLiteral("T0002"));
+        QCOMPARE(model.index(1, TenantListModel::NameColumn).data().toString(), a.name);
+        QCOMPARE(model.index(1, TenantListModel::PeriodColumn).data().toString(), QStringLiteral("2026-01-01 – 2026-03-31"));
+        QCOMPARE(model.index(1, TenantListModel::EventsColumn).data(TenantListModel::SortRole).toLongLong(), 1234567);
+        QCOMPARE(model.index(1, TenantListModel::VerificationColumn).data(TenantListModel::VerifiedRole).toBool(), true);
+        QCOMPARE(model.index(2, TenantListModel::VerificationColumn).data(TenantListModel::VerifiedRole).toBool(), false);
+        QCOMPARE(model.index(2, TenantListModel::VerificationColumn).data().toString(), QStringLiteral("UNSIGNED"));
+        QVERIFY(model.index(2, TenantListModel::VerificationColumn).data(Qt::ToolTipRole).toString().contains(u"no manifest.sig"));
+        QCOMPARE(model.index(2, 0).data(TenantListModel::TenantIdRole).toString(), QStringLiteral("T0002"));
 
         model.setInfo({});
         QCOMPARE(model.rowCount(), 0);

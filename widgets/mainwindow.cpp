@@ -1,32 +1,72 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "importdialog.h"
+#include "keyring.h"
+#include "quarantinemodel.h"
+#include "recorddetail.h"
+#include "recordview.h"
+#include "sqlitedb.h"
 #include "tenantlistmodel.h"
+#include "timestamp.h"
 #include "workspace.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QCompleter>
+#include <QDir>
+#include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QLocale>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
-#include <QSortFilterProxyModel>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QSysInfo>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTextBrowser>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace casebook {
 
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+QString htmlEscape(const QString &s) { return s.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")); }
+
+QString importer()
+{
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("LOGNAME", QStringLiteral("unknown"));
+    return user + u'@' + QSysInfo::machineHostName();
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_tenants(new TenantListModel(this))
+    , m_events(new RecordTableModel(RecordKind::Event, this))
+    , m_transactions(new RecordTableModel(RecordKind::Transaction, this))
+    , m_quarantine(new QuarantineModel(this))
 {
     setWindowTitle(tr("Casebook"));
+    setAcceptDrops(true);
+
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
     m_banner = new QLabel(central);
     m_banner->setWordWrap(true);
     m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 8px; border-bottom: 1px solid #f5c6cb; }"));
@@ -34,40 +74,152 @@ MainWindow::MainWindow(QWidget *parent)
     m_banner->hide();
     layout->addWidget(m_banner);
 
-    auto *proxy = new QSortFilterProxyModel(this); // a handful of rows: a proxy is fine here
-    proxy->setSourceModel(m_tenants);
-    proxy->setSortRole(TenantListModel::SortRole);
-    m_view = new QTableView(central);
-    m_view->setModel(proxy);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(TenantListModel::IdColumn, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(TenantListModel::NameColumn, QHeaderView::Stretch);
-    layout->addWidget(m_view);
+    m_splitter = new QSplitter(Qt::Horizontal, central);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    layout->addWidget(m_splitter, 1);
+
+    // Left: institutions. A handful of rows, so the view sorts the model directly is not needed.
+    m_tenantView = new QTableView(m_splitter);
+    m_tenantView->setModel(m_tenants);
+    m_tenantView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tenantView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_tenantView->verticalHeader()->hide();
+    m_tenantView->setWordWrap(false);
+    m_tenantView->horizontalHeader()->setStretchLastSection(true);
+    m_tenantView->setAlternatingRowColors(true);
+    connect(m_tenantView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::tenantSelectionChanged);
+
+    // Centre: the grids.
+    m_tabs = new QTabWidget(m_splitter);
+    m_views[EventsTab] = new RecordView(m_tabs);
+    m_views[EventsTab]->setModel(m_events);
+    m_views[TransactionsTab] = new RecordView(m_tabs);
+    m_views[TransactionsTab]->setModel(m_transactions);
+    m_views[QuarantineTab] = new RecordView(m_tabs);
+    m_views[QuarantineTab]->setModel(m_quarantine);
+    m_views[QuarantineTab]->setWordWrap(false);
+    m_tabs->addTab(m_views[EventsTab], tr("Events"));
+    m_tabs->addTab(m_views[TransactionsTab], tr("Transactions"));
+    m_tabs->addTab(m_views[QuarantineTab], tr("Quarantine"));
+    for (Tab t : { EventsTab, TransactionsTab }) {
+        RecordView *v = m_views[t];
+        auto *model = static_cast<RecordTableModel *>(v->model());
+        // Newest first: what an investigator looks at first. Set before enabling sorting, which sorts
+        // by the header's indicator.
+        model->sort(kTimeColumn, Qt::DescendingOrder);
+        v->horizontalHeader()->setSortIndicator(model->sortColumn(), model->sortOrder());
+        v->setSortingEnabled(true);
+        v->setColumnWidth(kTimeColumn, v->fontMetrics().horizontalAdvance(QStringLiteral("2026-01-05 09:31:02.125 +08:00")) + 24);
+        v->setColumnWidth(kTenantColumn, v->fontMetrics().horizontalAdvance(QStringLiteral("T00000")) + 16);
+        // Only columns the model sorts in SQL take a click; others keep the current order.
+        connect(v->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [v, model](int col, Qt::SortOrder order) {
+            if (!model->isSortable(col)) {
+                QSignalBlocker block(v->horizontalHeader());
+                v->horizontalHeader()->setSortIndicator(model->sortColumn(), model->sortOrder());
+            } else {
+                model->sort(col, order);
+            }
+        });
+        connect(v->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this, t] { recordSelectionChanged(t); });
+        connect(model, &RecordTableModel::countAvailable, this, &MainWindow::updateStatus);
+        connect(model, &RecordTableModel::loadFailed, this, &MainWindow::showBanner);
+    }
+    connect(m_views[QuarantineTab]->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateStatus);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateStatus);
+
+    // Right: details of the selected record.
+    m_detail = new QTextBrowser(m_splitter);
+    m_detail->setOpenLinks(false);
+    m_detail->setPlaceholderText(tr("Select a row to see every field, its source and its verification."));
+    m_splitter->addWidget(m_tenantView);
+    m_splitter->addWidget(m_tabs);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 6);
+    m_splitter->setStretchFactor(2, 2);
+    m_splitter->setSizes({ 380, 880, 340 });
     setCentralWidget(central);
 
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *newAct = file->addAction(tr("&New Workspace…"), this, &MainWindow::newWorkspace);
-    newAct->setShortcut(QKeySequence::New);
-    QAction *openAct = file->addAction(tr("&Open Workspace…"), this, &MainWindow::openWorkspaceDialog);
-    openAct->setShortcut(QKeySequence::Open);
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
+    // Toolbar: import and the display zone.
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->setMovable(false);
+    tb->addAction(tr("Import Archives…"), this, [this] { importDialog(false); });
+    tb->addSeparator();
+    tb->addWidget(new QLabel(tr(" Times in: "), tb));
+    m_zoneBox = new QComboBox(tb);
+    m_zoneBox->setEditable(true);
+    m_zoneBox->setInsertPolicy(QComboBox::NoInsert);
+    m_zoneBox->setMinimumContentsLength(24);
+    m_zoneBox->addItem(QStringLiteral("UTC"));
+    m_zoneBox->addItem(tr("Institution's zone"));
+    m_zoneBox->addItem(tr("This computer (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())));
+    m_zoneBox->insertSeparator(3);
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+        if (id.contains('/'))
+            m_zoneBox->addItem(QString::fromUtf8(id));
+    m_zoneBox->completer()->setFilterMode(Qt::MatchContains);
+    m_zoneBox->completer()->setCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_zoneBox, &QComboBox::textActivated, this, &MainWindow::setDisplayZone);
+    tb->addWidget(m_zoneBox);
 
-    m_status = new QLabel(tr("No workspace open"), this);
-    statusBar()->addWidget(m_status, 1);
-    resize(1100, 600);
+    buildMenus();
+
+    m_statusPath = new QLabel(tr("No workspace open"), this);
+    m_statusRows = new QLabel(this);
+    m_statusSelection = new QLabel(this);
+    statusBar()->addWidget(m_statusPath, 1);
+    statusBar()->addPermanentWidget(m_statusRows);
+    statusBar()->addPermanentWidget(m_statusSelection);
+
+    resize(1400, 800);
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray());
+    const QString zone = s.value(QStringLiteral("view/zone"), QStringLiteral("UTC")).toString();
+    m_zoneBox->setCurrentText(zone);
+    setDisplayZone(zone);
+    m_views[EventsTab]->setHiddenColumns(s.value(QStringLiteral("view/hiddenEventColumns")).toStringList());
+    m_views[TransactionsTab]->setHiddenColumns(s.value(QStringLiteral("view/hiddenTransactionColumns")).toStringList());
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Workspace…"), QKeySequence::New, this, &MainWindow::newWorkspace);
+    file->addAction(tr("&Open Workspace…"), QKeySequence::Open, this, &MainWindow::openWorkspaceDialog);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("&Import Archives…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] { importDialog(false); });
+    file->addAction(tr("Import Archive &Folder…"), this, [this] { importDialog(true); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&Copy"), QKeySequence::Copy, this, [this] {
+        if (auto *v = qobject_cast<RecordView *>(m_tabs->currentWidget()))
+            v->copySelection();
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { m_tabs->setCurrentIndex(EventsTab); });
+    view->addAction(tr("&Transactions"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { m_tabs->setCurrentIndex(TransactionsTab); });
+    view->addAction(tr("&Quarantine"), QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { showQuarantine(0); });
+    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
+        if (!m_path.isEmpty())
+            openWorkspace(m_path);
+    });
+}
+
+RecordView *MainWindow::view(Tab tab) const { return m_views[tab]; }
+
 Status MainWindow::openWorkspace(const QString &path)
 {
-    auto ws = Workspace::open(path);
+    auto ws = Workspace::open(path); // migrates an older workspace, refuses a newer one
     if (!ws) {
         showBanner(ws.error().text());
         return ws.error();
@@ -77,30 +229,281 @@ Status MainWindow::openWorkspace(const QString &path)
         showBanner(info.error().text());
         return info.error();
     }
+    auto db = SqliteDb::open(path, SqliteDb::Mode::ReadOnly);
+    if (!db) {
+        showBanner(db.error().text());
+        return db.error();
+    }
+    m_readDb = std::make_unique<SqliteDb>(std::move(*db));
     m_path = path;
     m_tenants->setInfo(*info);
-    m_view->resizeColumnsToContents();
+    m_zone.tenantZones.clear();
+    for (const TenantSummary &t : info->tenants)
+        m_zone.tenantZones.insert(t.id, QTimeZone(t.defaultTimezone.toUtf8()));
+    m_events->setDisplayZone(m_zone);
+    m_transactions->setDisplayZone(m_zone);
+    m_events->setFilter({});
+    m_transactions->setFilter({});
+    m_events->setWorkspace(path);
+    m_transactions->setWorkspace(path);
+    m_quarantine->setArchive(0);
+    m_quarantine->setWorkspace(path);
+    m_tenantView->resizeColumnsToContents();
+    m_tenantView->setColumnHidden(TenantListModel::QuarantinedColumn, true);
+    m_tenantView->selectRow(0);
+    m_detail->clear();
     showBanner({});
-    int64_t events = 0, txns = 0;
-    for (const TenantSummary &t : info->tenants) {
-        events += t.events;
-        txns += t.transactions;
-    }
-    m_status->setText(tr("%1 — %2 institutions, %3 events, %4 transactions")
-                          .arg(path)
-                          .arg(info->tenants.size())
-                          .arg(QLocale().toString(qint64(events)), QLocale().toString(qint64(txns))));
     setWindowTitle(tr("%1 — Casebook").arg(QFileInfo(path).fileName()));
+    m_statusPath->setText(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()));
+    rememberRecent(QFileInfo(path).absoluteFilePath());
+    updateStatus();
     Q_EMIT workspaceOpened(path);
     return ok();
 }
 
+void MainWindow::refreshInfo()
+{
+    if (m_path.isEmpty())
+        return;
+    auto ws = Workspace::openReadOnly(m_path);
+    if (!ws) {
+        showBanner(ws.error().text());
+        return;
+    }
+    auto info = ws->info();
+    if (!info) {
+        showBanner(info.error().text());
+        return;
+    }
+    m_tenants->setInfo(*info);
+    for (const TenantSummary &t : info->tenants)
+        m_zone.tenantZones.insert(t.id, QTimeZone(t.defaultTimezone.toUtf8()));
+    m_events->setDisplayZone(m_zone);
+    m_transactions->setDisplayZone(m_zone);
+    m_tenantView->resizeColumnsToContents();
+    m_tenantView->selectRow(0);
+    m_events->reload();
+    m_transactions->reload();
+    m_quarantine->setWorkspace(m_path);
+}
+
 QString MainWindow::bannerText() const { return m_banner->isVisible() ? m_banner->text() : QString(); }
+
+QString MainWindow::statusText() const
+{
+    return m_statusPath->text() + u" | " + m_statusRows->text() + u" | " + m_statusSelection->text();
+}
 
 void MainWindow::showBanner(const QString &text)
 {
     m_banner->setText(text);
     m_banner->setVisible(!text.isEmpty());
+}
+
+void MainWindow::setDisplayZone(const QString &text)
+{
+    DisplayZone z = m_zone;
+    if (text == u"UTC" || text.isEmpty()) {
+        z.mode = DisplayZone::Mode::Utc;
+    } else if (text == tr("Institution's zone")) {
+        z.mode = DisplayZone::Mode::Institution;
+    } else if (text.startsWith(tr("This computer"))) {
+        z.mode = DisplayZone::Mode::System;
+    } else {
+        const QTimeZone tz(text.trimmed().toUtf8());
+        if (!tz.isValid()) {
+            showBanner(tr("\"%1\" is not a known time zone; times stay in %2.").arg(text, m_zone.label()));
+            return;
+        }
+        z.mode = DisplayZone::Mode::Named;
+        z.zone = tz;
+    }
+    m_zone = z;
+    m_events->setDisplayZone(m_zone);
+    m_transactions->setDisplayZone(m_zone);
+    if (m_zoneBox->currentText() != text)
+        m_zoneBox->setCurrentText(text);
+    QSettings().setValue(QStringLiteral("view/zone"), text);
+    for (Tab t : { EventsTab, TransactionsTab })
+        if (m_tabs->currentIndex() == t)
+            recordSelectionChanged(t);
+}
+
+void MainWindow::tenantSelectionChanged()
+{
+    RecordFilter f;
+    bool all = false;
+    for (const QModelIndex &i : m_tenantView->selectionModel()->selectedRows()) {
+        if (i.data(TenantListModel::IsAllRole).toBool())
+            all = true;
+        else
+            f.tenants << i.data(TenantListModel::TenantIdRole).toString();
+    }
+    if (all)
+        f.tenants.clear();
+    f.tenants.sort();
+    m_events->setFilter(f);
+    m_transactions->setFilter(f);
+    updateStatus();
+}
+
+void MainWindow::recordSelectionChanged(Tab tab)
+{
+    updateStatus();
+    RecordView *v = m_views[tab];
+    const QModelIndex current = v->selectionModel()->currentIndex();
+    if (!current.isValid() || !m_readDb || !current.data(RecordTableModel::LoadedRole).toBool())
+        return;
+    const RecordKind kind = tab == EventsTab ? RecordKind::Event : RecordKind::Transaction;
+    auto d = loadRecordDetail(*m_readDb, kind, current.data(RecordTableModel::RecordIdRole).toLongLong());
+    if (!d) {
+        m_detail->setPlainText(d.error().text());
+        return;
+    }
+    const bool verified = d->archiveState == u"verified";
+    QString html = QStringLiteral("<h3>%1 %2</h3>").arg(kind == RecordKind::Event ? tr("Event") : tr("Transaction"), htmlEscape(d->recordId));
+    html += QStringLiteral("<p><b>%1</b> (%2)</p>").arg(htmlEscape(d->tenantName), htmlEscape(d->tenant));
+    html += QStringLiteral("<table cellspacing=0 cellpadding=2>");
+    const auto row = [&](const QString &k, const QString &v) {
+        html += QStringLiteral("<tr><td style='color:#555;padding-right:8px'>%1</td><td>%2</td></tr>").arg(htmlEscape(k), htmlEscape(v));
+    };
+    row(tr("time (%1)").arg(m_zone.label()), m_zone.format(d->utcMs, d->tenant));
+    row(tr("time (UTC)"), formatTimestamp(d->utcMs, 0));
+    row(tr("time as exported"), d->tsText);
+    row(tr("original offset"), formatTimestamp(d->utcMs, d->offsetSeconds).right(6));
+    for (const auto &[k, v] : d->fields)
+        if (k != u"ts_text")
+            row(k, v);
+    html += QStringLiteral("</table>");
+    if (!d->detailsJson.isEmpty())
+        html += QStringLiteral("<h4>%1</h4><pre>%2</pre>").arg(tr("Details"), d->detailsJson.toHtmlEscaped());
+    html += QStringLiteral("<h4>%1</h4><table cellspacing=0 cellpadding=2>").arg(tr("Source"));
+    row(tr("file"), d->file + u':' + QString::number(d->line));
+    row(tr("archive"), d->archivePath);
+    row(tr("export id"), d->exportId);
+    row(tr("archive sha256"), d->archiveSha256);
+    html += QStringLiteral("</table>");
+    html += verified ? QStringLiteral("<p style='color:#1b5e20'>✔ %1</p>").arg(htmlEscape(tr("Verified archive: %1").arg(d->archiveStateDetail)))
+                     : QStringLiteral("<p style='color:#b00020'><b>⚠ %1</b></p>").arg(htmlEscape(tr("UNSIGNED archive: %1").arg(d->archiveStateDetail)));
+    m_detail->setHtml(html);
+}
+
+void MainWindow::updateStatus()
+{
+    const int tab = m_tabs->currentIndex();
+    QAbstractItemModel *model = m_views[tab]->model();
+    qint64 rows = model->rowCount();
+    QString text;
+    if (tab == QuarantineTab)
+        text = tr("%1 quarantined rows loaded").arg(QLocale().toString(rows));
+    else
+        text = tr("%1 %2 in view").arg(QLocale().toString(rows), tab == EventsTab ? tr("events") : tr("transactions"));
+    m_statusRows->setText(text);
+    const int selected = m_views[tab]->selectionModel() ? int(m_views[tab]->selectionModel()->selectedRows().size()) : 0;
+    m_statusSelection->setText(tr("%1 selected").arg(QLocale().toString(selected)));
+}
+
+void MainWindow::showQuarantine(qint64 archiveId)
+{
+    m_quarantine->setArchive(archiveId);
+    m_tabs->setCurrentIndex(QuarantineTab);
+}
+
+ImportDialog *MainWindow::importArchives(const QStringList &paths)
+{
+    if (m_path.isEmpty()) {
+        showBanner(tr("Open or create a workspace before importing archives."));
+        return nullptr;
+    }
+    auto keyring = Keyring::load(Keyring::defaultPath());
+    if (!keyring) {
+        showBanner(keyring.error().text());
+        return nullptr;
+    }
+    auto *dlg = new ImportDialog(this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &ImportDialog::importFinished, this, [this](const QVector<ImportResult> &) { refreshInfo(); });
+    connect(dlg, &ImportDialog::quarantineRequested, this, &MainWindow::showQuarantine);
+    dlg->start(m_path, paths, *keyring, importer());
+    dlg->show();
+    return dlg;
+}
+
+void MainWindow::importDialog(bool folders)
+{
+    QStringList paths;
+    if (folders) {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Import SEA Folder"));
+        if (!dir.isEmpty())
+            paths << dir;
+    } else {
+        paths = QFileDialog::getOpenFileNames(this, tr("Import Archives"), {}, tr("Supervisory Export Archives (*.sea.zip *.zip);;All files (*)"));
+    }
+    if (!paths.isEmpty())
+        importArchives(paths);
+}
+
+QStringList MainWindow::droppableArchives(const QMimeData *mime)
+{
+    QStringList out;
+    if (!mime->hasUrls())
+        return out;
+    for (const QUrl &u : mime->urls()) {
+        if (!u.isLocalFile())
+            continue;
+        const QString p = u.toLocalFile();
+        const QFileInfo fi(p);
+        if ((fi.isFile() && p.endsWith(u".zip", Qt::CaseInsensitive)) || (fi.isDir() && QFileInfo::exists(p + u"/manifest.json")))
+            out << p;
+    }
+    return out;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!droppableArchives(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QStringList paths = droppableArchives(event->mimeData());
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    importArchives(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    s.setValue(QStringLiteral("view/hiddenEventColumns"), m_views[EventsTab]->hiddenColumns());
+    s.setValue(QStringLiteral("view/hiddenTransactionColumns"), m_views[TransactionsTab]->hiddenColumns());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("recent")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    s.setValue(QStringLiteral("recent"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recent")).toStringList();
+    for (const QString &p : recent)
+        m_recentMenu->addAction(QDir::toNativeSeparators(p), this, [this, p] { openWorkspace(p); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::newWorkspace()

@@ -2,21 +2,36 @@
 #pragma once
 
 #include "error.h"
+#include "recordtablemodel.h"
 
 #include <QMainWindow>
 
+#include <memory>
+
+class QComboBox;
 class QLabel;
+class QMenu;
+class QSplitter;
+class QTabWidget;
 class QTableView;
+class QTextBrowser;
 
 namespace casebook {
 
+class ImportDialog;
+class QuarantineModel;
+class RecordView;
+class SqliteDb;
 class TenantListModel;
 
-/// The investigator's home window: opens a workspace and lists its institutions. GUI thread only.
+/// The investigator's home: institutions on the left, the Events / Transactions / Quarantine grids in
+/// the centre, the selected record's details on the right. GUI thread only.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    enum Tab { EventsTab, TransactionsTab, QuarantineTab };
+
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -24,23 +39,64 @@ public:
     /// previous state, shows the reason in the banner and returns the error.
     Status openWorkspace(const QString &path);
     QString workspacePath() const { return m_path; }
+    /// Imports archives through the import dialog (asynchronous; see ImportDialog::importFinished).
+    ImportDialog *importArchives(const QStringList &paths);
+
     TenantListModel *tenantModel() const { return m_tenants; }
+    RecordTableModel *eventModel() const { return m_events; }
+    RecordTableModel *transactionModel() const { return m_transactions; }
+    QuarantineModel *quarantineModel() const { return m_quarantine; }
+    RecordView *view(Tab tab) const;
+    QTabWidget *tabs() const { return m_tabs; }
+    QTextBrowser *detailPane() const { return m_detail; }
+    QComboBox *zoneSelector() const { return m_zoneBox; }
     /// The message currently shown in the error banner (empty when hidden).
     QString bannerText() const;
+    QString statusText() const;
+    /// Sets the display zone from the selector's text ("UTC", "Institution's zone", an IANA id...).
+    void setDisplayZone(const QString &text);
 
 Q_SIGNALS:
     void workspaceOpened(const QString &path);
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
 private:
+    void buildMenus();
     void newWorkspace();
     void openWorkspaceDialog();
+    void importDialog(bool folders);
     void showBanner(const QString &text);
+    void refreshInfo();
+    void tenantSelectionChanged();
+    void recordSelectionChanged(Tab tab);
+    void updateStatus();
+    void rememberRecent(const QString &path);
+    void rebuildRecentMenu();
+    void showQuarantine(qint64 archiveId);
+    static QStringList droppableArchives(const QMimeData *mime);
 
     QString m_path;
+    std::unique_ptr<SqliteDb> m_readDb; ///< detail lookups (primary-key reads)
     TenantListModel *m_tenants = nullptr;
-    QTableView *m_view = nullptr;
+    RecordTableModel *m_events = nullptr;
+    RecordTableModel *m_transactions = nullptr;
+    QuarantineModel *m_quarantine = nullptr;
+    DisplayZone m_zone;
+    QTableView *m_tenantView = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    RecordView *m_views[3] = {};
+    QTextBrowser *m_detail = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QComboBox *m_zoneBox = nullptr;
     QLabel *m_banner = nullptr;
-    QLabel *m_status = nullptr;
+    QLabel *m_statusPath = nullptr;
+    QLabel *m_statusRows = nullptr;
+    QLabel *m_statusSelection = nullptr;
+    QMenu *m_recentMenu = nullptr;
 };
 
 } // namespace casebook
