@@ -3,6 +3,7 @@
 
 #include "archivesource.h"
 #include "csvreader.h"
+#include "journal.h"
 #include "keyring.h"
 #include "manifest.h"
 #include "money.h"
@@ -909,7 +910,8 @@ QString ImportResult::outcomeName(Outcome o)
     return {};
 }
 
-ImportResult importArchive(Workspace &ws, const ImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
+namespace {
+ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
 {
     QElapsedTimer timer;
     timer.start();
@@ -1226,6 +1228,30 @@ ImportResult importArchive(Workspace &ws, const ImportRequest &req, const Import
     }
     if (isCancelled())
         return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
+    {
+        // The import and its journal entry commit together.
+        auto seq = journal::append(db, req.importedBy, QStringLiteral("archive.imported"),
+                                   { { QStringLiteral("archive_id"), qint64(res.archiveId) },
+                                     { QStringLiteral("sha256"), res.sha256 },
+                                     { QStringLiteral("export_id"), m.exportId },
+                                     { QStringLiteral("tenant"), m.tenantId },
+                                     { QStringLiteral("source"), source.path() },
+                                     { QStringLiteral("state"), res.state },
+                                     { QStringLiteral("state_detail"), res.stateDetail },
+                                     { QStringLiteral("events"), qint64(inserter.events) },
+                                     { QStringLiteral("transactions"), qint64(inserter.transactions) },
+                                     { QStringLiteral("accounts"), qint64(inserter.accounts) },
+                                     { QStringLiteral("quarantined"), qint64(inserter.quarantined) } });
+        if (!seq)
+            return dbFail(tr("Cannot write the journal"), seq.error().detail);
+        auto u = db.prepare("UPDATE archives SET journal_seq = ? WHERE id = ?");
+        if (!u)
+            return dbFail(tr("Cannot write the journal"), db.lastError());
+        u->bind(1, qint64(*seq));
+        u->bind(2, qint64(res.archiveId));
+        if (!u->run())
+            return dbFail(tr("Cannot write the journal"), db.lastError());
+    }
     if (auto st = db.exec("COMMIT"); !st)
         return dbFail(tr("Cannot commit the import"), st.error().detail);
     committed = true;
@@ -1241,6 +1267,24 @@ ImportResult importArchive(Workspace &ws, const ImportRequest &req, const Import
     if (progress)
         progress(prog);
     return finish(ImportResult::Outcome::Imported);
+}
+
+} // namespace
+
+ImportResult importArchive(Workspace &ws, const ImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
+{
+    ImportResult r = importArchiveImpl(ws, req, progress, cancel);
+    if (r.outcome == ImportResult::Outcome::Rejected) {
+        // The rejection is part of what investigators did: journal it (nothing else is written).
+        auto seq = journal::appendStandalone(ws.db(), req.importedBy, QStringLiteral("archive.rejected"),
+                                             { { QStringLiteral("source"), req.archivePath },
+                                               { QStringLiteral("sha256"), r.sha256 },
+                                               { QStringLiteral("export_id"), r.exportId },
+                                               { QStringLiteral("reason"), r.message } });
+        if (!seq)
+            qCWarning(lcImport) << "cannot journal the rejection of" << req.archivePath << seq.error().text();
+    }
+    return r;
 }
 
 } // namespace casebook

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workspace.h"
 
+#include "identity.h"
+#include "journal.h"
 #include "money.h"
 
 #include <QCoreApplication>
@@ -8,6 +10,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 
@@ -122,6 +126,26 @@ Result<Workspace> Workspace::openImpl(const QString &path, bool create, bool rea
     auto mig = ws.migrate();
     if (!mig)
         return mig.error();
+    // The journal's first entry: the workspace's creation, or (for a workspace from before the
+    // journal) the archives it already held.
+    auto entries = ws.m_db.queryInt("SELECT count(*) FROM journal");
+    if (entries && *entries == 0) {
+        QJsonObject payload { { QStringLiteral("path"), QFileInfo(path).absoluteFilePath() },
+                              { QStringLiteral("schema_version"), latestSchemaVersion() } };
+        QJsonArray archives;
+        auto a = ws.m_db.prepare("SELECT id, sha256, export_id, tenant_id FROM archives ORDER BY id");
+        while (a && a->step() == Statement::StepResult::Row)
+            archives.append(QJsonObject { { QStringLiteral("archive_id"), qint64(a->columnInt(0)) },
+                                          { QStringLiteral("sha256"), a->columnText(1) },
+                                          { QStringLiteral("export_id"), a->columnText(2) },
+                                          { QStringLiteral("tenant"), a->columnText(3) } });
+        if (!archives.isEmpty())
+            payload.insert(QStringLiteral("archives"), archives);
+        auto seq = journal::appendStandalone(ws.m_db, Investigator::current().display(),
+                                             create ? QStringLiteral("workspace.created") : QStringLiteral("journal.started"), payload);
+        if (!seq)
+            return seq.error();
+    }
     return ws;
 }
 

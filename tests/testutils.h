@@ -44,8 +44,8 @@ struct ArchiveSpec
 /// Writes `spec` as a zip (`path` ends in .zip) or directory; QFAIL-style: returns the error.
 Status writeArchive(const QString &path, const ArchiveSpec &spec);
 
-/// A digest over every row of every table (including FTS shadow tables) of the workspace: equal
-/// digests before and after mean the workspace was not changed.
+/// A digest over every row of every table (including FTS shadow tables) of the workspace except the
+/// append-only journal: equal digests before and after mean no data was changed or added.
 QByteArray workspaceDigest(const QString &workspacePath);
 
 struct CliResult

@@ -3,6 +3,8 @@
 
 #include "demogenerator.h"
 #include "testutils.h"
+#include "sqlitedb.h"
+#include "workspace.h"
 
 #include <QDir>
 #include <QFile>
@@ -127,7 +129,7 @@ private Q_SLOTS:
         CliResult info = runCli({ QStringLiteral("info"), ws, QStringLiteral("--json") });
         QCOMPARE(info.exitCode, 0);
         const QJsonObject doc = QJsonDocument::fromJson(info.out.toUtf8()).object();
-        QCOMPARE(doc.value(u"schema_version").toInt(), 1);
+        QCOMPARE(doc.value(u"schema_version").toInt(), Workspace::latestSchemaVersion());
         const QJsonArray tenants = doc.value(u"tenants").toArray();
         QCOMPARE(tenants.size(), 5);
         qint64 total = 0;
@@ -200,6 +202,69 @@ private Q_SLOTS:
         QVERIFY(r.value(u"raw").toString().startsWith(u"BAD,"));
         CliResult text = runCli({ QStringLiteral("quarantine"), ws });
         QVERIFY(text.out.contains(u"transactions/part-0001.csv:6: amount"));
+    }
+
+    void casesAndVerify()
+    {
+        const QString ws = path(QStringLiteral("cases.casebook"));
+        const QString archive = path(QStringLiteral("cases.sea.zip"));
+        QVERIFY(writeArchive(archive, ArchiveSpec()));
+        writeTestKeyring(m_keyring);
+        QCOMPARE(runCli({ QStringLiteral("init"), ws }).exitCode, 0);
+        QCOMPARE(runCli({ QStringLiteral("import"), ws, archive }, m_keyring).exitCode, 0);
+
+        CliResult r = runCli({ QStringLiteral("case"), QStringLiteral("new"), ws, QStringLiteral("--title"), QStringLiteral("Night export"),
+                               QStringLiteral("--as"), QStringLiteral("Ada (FSA)") });
+        QCOMPARE(r.exitCode, 0);
+        const QString id = r.out.trimmed().section(u' ', -1);
+        QCOMPARE(id, QStringLiteral("C-0001"));
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("add"), ws, id, QStringLiteral("--event"), QStringLiteral("E2"),
+                          QStringLiteral("--comment"), QStringLiteral("off-hours export") }).exitCode, 0);
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("add"), ws, id, QStringLiteral("--transaction"), QStringLiteral("X1") }).exitCode, 0);
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("add"), ws, id, QStringLiteral("--transaction"), QStringLiteral("NOPE") }).exitCode, 1);
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("note"), ws, id, QStringLiteral("--text"), QStringLiteral("**DBA** exported 王芳's data") }).exitCode, 0);
+
+        r = runCli({ QStringLiteral("case"), QStringLiteral("show"), ws, id, QStringLiteral("--json") });
+        QCOMPARE(r.exitCode, 0);
+        QJsonObject c = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(c.value(u"id").toString(), id);
+        QCOMPARE(c.value(u"owner").toString(), QStringLiteral("Ada (FSA)"));
+        const QJsonArray evidence = c.value(u"evidence").toArray();
+        QCOMPARE(evidence.size(), 2);
+        QCOMPARE(evidence[0].toObject().value(u"id").toString(), QStringLiteral("E2"));
+        QCOMPARE(evidence[0].toObject().value(u"comment").toString(), QStringLiteral("off-hours export"));
+        QCOMPARE(evidence[0].toObject().value(u"content_sha256").toString().size(), 64);
+        QCOMPARE(evidence[1].toObject().value(u"amount").toString(), QStringLiteral("1234.56"));
+        QCOMPARE(c.value(u"notes").toArray()[0].toObject().value(u"text").toString(), QStringLiteral("**DBA** exported 王芳's data"));
+
+        const int evidenceId = evidence[1].toObject().value(u"evidence_id").toInt();
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("remove"), ws, id, QString::number(evidenceId) }).exitCode, 0);
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("remove"), ws, id, QString::number(evidenceId) }).exitCode, 2);
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("close"), ws, id, QStringLiteral("--outcome"), QStringLiteral("maybe") }).exitCode, 2);
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("close"), ws, id, QStringLiteral("--outcome"), QStringLiteral("finding") }).exitCode, 0);
+        r = runCli({ QStringLiteral("case"), QStringLiteral("list"), ws, QStringLiteral("--json") });
+        const QJsonObject listed = QJsonDocument::fromJson(r.out.toUtf8()).array()[0].toObject();
+        QCOMPARE(listed.value(u"status").toString(), QStringLiteral("closed"));
+        QCOMPARE(listed.value(u"outcome").toString(), QStringLiteral("finding"));
+        QCOMPARE(listed.value(u"evidence_count").toInt(), 1);
+
+        r = runCli({ QStringLiteral("verify"), ws });
+        QCOMPARE(r.exitCode, 0);
+        static const QRegularExpression intact(QStringLiteral("journal intact: (\\d+) entries, head ([0-9a-f]{64})$"), QRegularExpression::MultilineOption);
+        const auto m = intact.match(r.out);
+        QVERIFY2(m.hasMatch(), qPrintable(r.out));
+        // workspace.created, archive.imported, case.created, 2x evidence.added, note.added, evidence.removed, case.status_changed
+        QCOMPARE(m.captured(1).toInt(), 8);
+
+        // Tamper with the file directly (triggers dropped): verify names the entry and fails.
+        {
+            auto db = SqliteDb::open(ws, SqliteDb::Mode::ReadWrite);
+            QVERIFY(db->exec("DROP TRIGGER journal_no_update; UPDATE journal SET author = 'Mallory' WHERE seq = 3;"));
+        }
+        r = runCli({ QStringLiteral("verify"), ws });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains(u"journal entry 3 (case.created)"), qPrintable(r.out));
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("show"), ws, QStringLiteral("C-0099") }).exitCode, 2);
     }
 
     void infoOnNonWorkspace()

@@ -2,10 +2,16 @@
 // casebook-cli: the headless front end of casebook_models. Exit codes: 0 success, 1 failure (for
 // import: an archive was rejected), 2 usage error, 130 interrupted.
 
+#include "casestore.h"
 #include "demogenerator.h"
+#include "identity.h"
+#include "journal.h"
+#include "recordhash.h"
+#include "verifier.h"
 #include "importer.h"
 #include "keyring.h"
 #include "money.h"
+#include "timestamp.h"
 #include "workspace.h"
 
 #include <QCoreApplication>
@@ -58,10 +64,21 @@ Commands:
   demo WS [--rows N]               create WS (if missing) and import the demo archives into it
   generate OUTDIR [--tenants N] [--rows N] [--seed S] [--dir]
                                    write deterministic synthetic SEA archives
+  case new WS --title T [--description D]
+                                   create a case; prints its id (C-0001) as the last word
+  case list WS [--json]            list cases
+  case add WS CASE (--event ID | --transaction ID) [--tenant T] [--comment C]
+                                   add a record as evidence
+  case remove WS CASE EVIDENCE_ID  remove an evidence item (stays in the journal)
+  case note WS CASE --text T       add a note (Markdown)
+  case show WS CASE [--json]       a case with its evidence and notes
+  case close WS CASE --outcome no_finding|finding|referred
+  verify WS                        recompute the journal chain and every evidence hash
   --version                        print the version
 
-Options for import, demo and keys: --keyring FILE (default: $CASEBOOK_KEYRING or
-~/.config/casebook/keyring.json), --as NAME (importer recorded in the workspace).
+Options for import, demo, case and keys: --keyring FILE (default: $CASEBOOK_KEYRING or
+~/.config/casebook/keyring.json), --as NAME (who is recorded in the workspace and its journal;
+default: $CASEBOOK_INVESTIGATOR, else the identity set in the GUI, else user@host).
 
 Exit codes: 0 success (import: every archive imported or already present), 1 failure
 (import: at least one archive rejected), 2 usage error, 130 interrupted.
@@ -119,13 +136,7 @@ Args parseArgs(const QStringList &args, const QStringList &flags, const QStringL
     return a;
 }
 
-QString defaultImporter()
-{
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("LOGNAME", QStringLiteral("unknown"));
-    return user + u'@' + QSysInfo::machineHostName();
-}
+QString defaultImporter() { return Investigator::current().display(); }
 
 Result<Keyring> loadKeyring(const Args &a)
 {
@@ -251,7 +262,7 @@ int cmdInit(const QStringList &args)
         err() << "casebook-cli: " << ws.error().text() << "\n";
         return ExitFailure;
     }
-    out() << "created workspace " << a.positional[0] << " (schema " << Workspace::kSchemaVersion << ")\n";
+    out() << "created workspace " << a.positional[0] << " (schema " << Workspace::latestSchemaVersion() << ")\n";
     return ExitOk;
 }
 
@@ -525,6 +536,231 @@ int cmdDemo(const QStringList &args)
     return importAll(*ws, paths, *keyring, a.options.value(QStringLiteral("as"), defaultImporter()), false);
 }
 
+
+QJsonObject caseJson(const CaseSummary &c)
+{
+    return QJsonObject { { QStringLiteral("id"), c.ref },
+                         { QStringLiteral("title"), c.title },
+                         { QStringLiteral("description"), c.description },
+                         { QStringLiteral("status"), c.status },
+                         { QStringLiteral("outcome"), c.outcome.isEmpty() ? QJsonValue() : QJsonValue(c.outcome) },
+                         { QStringLiteral("owner"), c.owner },
+                         { QStringLiteral("created_at"), c.createdAt },
+                         { QStringLiteral("updated_at"), c.updatedAt },
+                         { QStringLiteral("tags"), QJsonArray::fromStringList(c.tags) },
+                         { QStringLiteral("evidence_count"), qint64(c.evidenceCount) },
+                         { QStringLiteral("note_count"), qint64(c.noteCount) } };
+}
+
+int fail(const Error &e)
+{
+    err() << "casebook-cli: " << e.text() << "\n";
+    return e.code == Error::Code::Usage ? ExitUsage : ExitFailure;
+}
+
+int cmdCase(const QStringList &args)
+{
+    const Args a = parseArgs(args, { QStringLiteral("json") },
+                             { QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("comment"), QStringLiteral("text"),
+                               QStringLiteral("outcome"), QStringLiteral("event"), QStringLiteral("transaction"), QStringLiteral("tenant"),
+                               QStringLiteral("as"), QStringLiteral("query") });
+    if (!a.error.isEmpty() || a.positional.size() < 2)
+        return usage(a.error.isEmpty() ? QStringLiteral("case needs a subcommand and a workspace") : a.error);
+    const QString sub = a.positional[0];
+    const QString wsPath = a.positional[1];
+    const QString author = a.options.value(QStringLiteral("as"), defaultImporter());
+    auto ws = Workspace::open(wsPath);
+    if (!ws)
+        return fail(ws.error());
+    CaseStore store(ws->db(), author);
+    const bool json = a.options.contains(QStringLiteral("json"));
+
+    if (sub == u"new") {
+        if (a.positional.size() != 2 || !a.options.contains(QStringLiteral("title")))
+            return usage(QStringLiteral("case new WS --title T [--description D]"));
+        auto c = store.createCase(a.options.value(QStringLiteral("title")), a.options.value(QStringLiteral("description")));
+        if (!c)
+            return fail(c.error());
+        out() << "created case " << c->ref << "\n";
+        return ExitOk;
+    }
+    if (sub == u"list") {
+        auto list = store.listCases();
+        if (!list)
+            return fail(list.error());
+        if (json) {
+            QJsonArray arr;
+            for (const CaseSummary &c : *list)
+                arr.append(caseJson(c));
+            out() << QJsonDocument(arr).toJson(QJsonDocument::Compact) << "\n";
+        } else {
+            for (const CaseSummary &c : *list)
+                out() << c.ref << "  [" << c.status << (c.outcome.isEmpty() ? QString() : u": " + c.outcome) << "]  " << c.title
+                      << "  (" << c.evidenceCount << " evidence, " << c.noteCount << " notes)\n";
+            if (list->isEmpty())
+                out() << "no cases\n";
+        }
+        return ExitOk;
+    }
+    if (a.positional.size() < 3)
+        return usage(QStringLiteral("case %1 needs a case id").arg(sub));
+    auto c = store.findCase(a.positional[2]);
+    if (!c)
+        return fail(c.error());
+
+    if (sub == u"add") {
+        if (a.options.contains(QStringLiteral("query")))
+            return usage(QStringLiteral("case add --query needs the search feature, which this build does not have yet; use --event/--transaction"));
+        const bool isEvent = a.options.contains(QStringLiteral("event"));
+        if (isEvent == a.options.contains(QStringLiteral("transaction")))
+            return usage(QStringLiteral("case add WS CASE (--event ID | --transaction ID) [--tenant T] [--comment C]"));
+        const QString key = a.options.value(isEvent ? QStringLiteral("event") : QStringLiteral("transaction"));
+        const QString tenant = a.options.value(QStringLiteral("tenant"));
+        const QByteArray sql = QByteArray("SELECT id FROM ") + (isEvent ? "events WHERE event_id = ?" : "transactions WHERE txn_id = ?")
+            + " AND (? = '' OR tenant_id = ?)";
+        auto q = ws->db().prepare(sql);
+        if (!q)
+            return fail(q.error());
+        q->bind(1, key);
+        q->bind(2, tenant);
+        q->bind(3, tenant);
+        QVector<int64_t> rowids;
+        while (q->step() == Statement::StepResult::Row)
+            rowids << q->columnInt(0);
+        if (rowids.isEmpty()) {
+            err() << "casebook-cli: no " << (isEvent ? "event" : "transaction") << " \"" << key << "\"" << (tenant.isEmpty() ? QString() : u" at " + tenant) << "\n";
+            return ExitFailure;
+        }
+        if (rowids.size() > 1) {
+            err() << "casebook-cli: \"" << key << "\" exists at several institutions; say which with --tenant\n";
+            return ExitUsage;
+        }
+        auto added = store.addEvidence(c->id, isEvent ? RecordKind::Event : RecordKind::Transaction, rowids,
+                                       a.options.value(QStringLiteral("comment")));
+        if (!added)
+            return fail(added.error());
+        if (added->isEmpty())
+            out() << "already evidence in " << c->ref << "\n";
+        for (int64_t id : *added)
+            out() << "added evidence " << id << " to " << c->ref << "\n";
+        return ExitOk;
+    }
+    if (sub == u"remove") {
+        bool okId = false;
+        const qint64 evidenceId = a.positional.value(3).toLongLong(&okId);
+        if (!okId)
+            return usage(QStringLiteral("case remove WS CASE EVIDENCE_ID"));
+        if (auto st = store.removeEvidence(c->id, evidenceId); !st)
+            return fail(st.error());
+        out() << "removed evidence " << evidenceId << " from " << c->ref << "\n";
+        return ExitOk;
+    }
+    if (sub == u"note") {
+        if (!a.options.contains(QStringLiteral("text")))
+            return usage(QStringLiteral("case note WS CASE --text T"));
+        auto n = store.addNote(c->id, a.options.value(QStringLiteral("text")));
+        if (!n)
+            return fail(n.error());
+        out() << "added note " << *n << " to " << c->ref << "\n";
+        return ExitOk;
+    }
+    if (sub == u"close") {
+        if (auto st = store.setStatus(c->id, QStringLiteral("closed"), a.options.value(QStringLiteral("outcome"))); !st)
+            return fail(st.error());
+        out() << "closed " << c->ref << " (" << a.options.value(QStringLiteral("outcome")) << ")\n";
+        return ExitOk;
+    }
+    if (sub == u"show") {
+        auto ev = store.evidence(c->id);
+        auto notes = store.notes(c->id);
+        if (!ev)
+            return fail(ev.error());
+        if (!notes)
+            return fail(notes.error());
+        if (json) {
+            QJsonObject o = caseJson(*c);
+            QJsonArray items;
+            for (const EvidenceItem &e : *ev) {
+                QJsonObject item { { QStringLiteral("evidence_id"), qint64(e.id) },
+                                   { QStringLiteral("kind"), recordKindName(e.kind) },
+                                   { QStringLiteral("tenant"), e.tenant },
+                                   { QStringLiteral("id"), e.recordKey },
+                                   { QStringLiteral("ts"), formatTimestamp(e.utcMs, e.offsetSeconds) },
+                                   { QStringLiteral("who"), e.who },
+                                   { QStringLiteral("what"), e.what },
+                                   { QStringLiteral("archive_sha256"), e.archiveSha256 },
+                                   { QStringLiteral("content_sha256"), e.contentSha256 },
+                                   { QStringLiteral("comment"), e.comment },
+                                   { QStringLiteral("tags"), QJsonArray::fromStringList(e.tags) },
+                                   { QStringLiteral("added_by"), e.addedBy },
+                                   { QStringLiteral("added_at"), e.addedAt } };
+                if (!e.currency.isEmpty()) {
+                    item.insert(QStringLiteral("amount"), money::format(e.amountE4, e.currency.toLatin1()));
+                    item.insert(QStringLiteral("currency"), e.currency);
+                }
+                items.append(item);
+            }
+            QJsonArray noteArr;
+            for (const NoteRevision &n : *notes)
+                noteArr.append(QJsonObject { { QStringLiteral("note_id"), qint64(n.noteId) },
+                                             { QStringLiteral("revision"), n.revision },
+                                             { QStringLiteral("text"), n.text },
+                                             { QStringLiteral("author"), n.author },
+                                             { QStringLiteral("at"), n.createdAt } });
+            o.insert(QStringLiteral("evidence"), items);
+            o.insert(QStringLiteral("notes"), noteArr);
+            out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
+            return ExitOk;
+        }
+        out() << c->ref << ": " << c->title << "  [" << c->status << (c->outcome.isEmpty() ? QString() : u": " + c->outcome) << "]\n"
+              << "owner " << c->owner << ", created " << c->createdAt << ", updated " << c->updatedAt << "\n";
+        if (!c->description.isEmpty())
+            out() << c->description << "\n";
+        out() << "\nEvidence (" << ev->size() << "):\n";
+        for (const EvidenceItem &e : *ev)
+            out() << "  " << e.id << "  " << recordKindName(e.kind) << " " << e.tenant << " " << e.recordKey << "  "
+                  << formatTimestamp(e.utcMs, e.offsetSeconds) << "  " << e.who << "  " << e.what
+                  << (e.currency.isEmpty() ? QString() : u"  " + money::format(e.amountE4, e.currency.toLatin1()) + u' ' + e.currency)
+                  << (e.comment.isEmpty() ? QString() : u"  — " + e.comment) << "\n";
+        out() << "\nNotes (" << notes->size() << "):\n";
+        for (const NoteRevision &n : *notes)
+            out() << "  [" << n.author << ", " << n.createdAt << ", revision " << n.revision << "]\n  " << QString(n.text).replace(u'\n', QStringLiteral("\n  ")) << "\n";
+        return ExitOk;
+    }
+    return usage(QStringLiteral("unknown case subcommand \"%1\"").arg(sub));
+}
+
+int cmdVerify(const QStringList &args)
+{
+    const Args a = parseArgs(args, { QStringLiteral("json") }, { QStringLiteral("as") });
+    if (!a.error.isEmpty() || a.positional.size() != 1)
+        return usage(a.error.isEmpty() ? QStringLiteral("verify takes one workspace path") : a.error);
+    auto ws = Workspace::open(a.positional[0]);
+    if (!ws)
+        return fail(ws.error());
+    auto report = verifyWorkspace(ws->db());
+    if (!report)
+        return fail(report.error());
+    for (const QString &n : report->notes)
+        out() << "note: " << n << "\n";
+    // The verification itself is journaled, recording what was verified.
+    auto seq = journal::appendStandalone(ws->db(), a.options.value(QStringLiteral("as"), defaultImporter()), QStringLiteral("verification.run"),
+                                         { { QStringLiteral("intact"), report->intact },
+                                           { QStringLiteral("entries"), qint64(report->entries) },
+                                           { QStringLiteral("head"), QString::fromLatin1(report->head) },
+                                           { QStringLiteral("evidence_checked"), qint64(report->evidenceChecked) },
+                                           { QStringLiteral("failure"), report->failure } });
+    if (!seq)
+        out() << "note: the verification could not be journaled: " << seq.error().text() << "\n";
+    if (!report->intact) {
+        out() << "journal BROKEN: " << report->failure << "\n";
+        return ExitFailure;
+    }
+    out() << report->evidenceChecked << " evidence items and " << report->archivesChecked << " archive files checked\n";
+    out() << "journal intact: " << report->entries << " entries, head " << report->head << "\n";
+    return ExitOk;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -562,5 +798,9 @@ int main(int argc, char **argv)
         return cmdGenerate(args);
     if (cmd == u"demo")
         return cmdDemo(args);
+    if (cmd == u"case")
+        return cmdCase(args);
+    if (cmd == u"verify")
+        return cmdVerify(args);
     return usage(QStringLiteral("unknown command \"%1\"").arg(cmd));
 }
