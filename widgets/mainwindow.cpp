@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "casemodels.h"
+#include "caseview.h"
+#include "identity.h"
+#include "identitydialog.h"
 #include "importdialog.h"
 #include "keyring.h"
 #include "quarantinemodel.h"
@@ -9,6 +13,8 @@
 #include "sqlitedb.h"
 #include "tenantlistmodel.h"
 #include "timestamp.h"
+#include "journal.h"
+#include "verifier.h"
 #include "workspace.h"
 
 #include <QAction>
@@ -21,6 +27,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QPushButton>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
@@ -60,6 +68,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_transactions(new RecordTableModel(RecordKind::Transaction, this))
     , m_quarantine(new QuarantineModel(this))
 {
+    m_cases = new CaseListModel(this);
     setWindowTitle(tr("Casebook"));
     setAcceptDrops(true);
 
@@ -78,8 +87,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
     layout->addWidget(m_splitter, 1);
 
-    // Left: institutions. A handful of rows, so the view sorts the model directly is not needed.
-    m_tenantView = new QTableView(m_splitter);
+    // Left: institutions above, cases below.
+    auto *left = new QSplitter(Qt::Vertical, m_splitter);
+    left->setObjectName(QStringLiteral("leftSplitter"));
+    m_tenantView = new QTableView(left);
     m_tenantView->setModel(m_tenants);
     m_tenantView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tenantView->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -88,6 +99,36 @@ MainWindow::MainWindow(QWidget *parent)
     m_tenantView->horizontalHeader()->setStretchLastSection(true);
     m_tenantView->setAlternatingRowColors(true);
     connect(m_tenantView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::tenantSelectionChanged);
+    auto *casesBox = new QWidget(left);
+    auto *cl = new QVBoxLayout(casesBox);
+    cl->setContentsMargins(0, 4, 0, 0);
+    auto *caseHeader = new QHBoxLayout;
+    caseHeader->addWidget(new QLabel(tr("<b>Cases</b>"), casesBox));
+    caseHeader->addStretch(1);
+    auto *newCaseButton = new QPushButton(tr("New Case…"), casesBox);
+    caseHeader->addWidget(newCaseButton);
+    cl->addLayout(caseHeader);
+    m_caseListView = new QTableView(casesBox);
+    m_caseListView->setModel(m_cases);
+    m_caseListView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_caseListView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_caseListView->verticalHeader()->hide();
+    m_caseListView->horizontalHeader()->setStretchLastSection(true);
+    cl->addWidget(m_caseListView);
+    left->addWidget(m_tenantView);
+    left->addWidget(casesBox);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    connect(newCaseButton, &QPushButton::clicked, this, [this] {
+        bool accepted = false;
+        const QString title = QInputDialog::getText(this, tr("New Case"), tr("Title:"), QLineEdit::Normal, {}, &accepted);
+        if (accepted && !title.trimmed().isEmpty())
+            newCase(title);
+    });
+    connect(m_caseListView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
+        if (cur.isValid())
+            selectCase(cur.data(CaseListModel::CaseIdRole).toLongLong());
+    });
 
     // Centre: the grids.
     m_tabs = new QTabWidget(m_splitter);
@@ -101,6 +142,20 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_views[EventsTab], tr("Events"));
     m_tabs->addTab(m_views[TransactionsTab], tr("Transactions"));
     m_tabs->addTab(m_views[QuarantineTab], tr("Quarantine"));
+    m_caseView = new CaseView(m_tabs);
+    m_tabs->addTab(m_caseView, tr("Case"));
+    connect(m_caseView, &CaseView::errorOccurred, this, &MainWindow::showBanner);
+    connect(m_caseView, &CaseView::caseChanged, this, [this] {
+        refreshCases();
+        updateStatus();
+    });
+    connect(m_caseView->evidenceView()->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateStatus);
+    connect(m_caseView->evidenceView()->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
+        if (!cur.isValid())
+            return;
+        const EvidenceItem &e = m_caseView->evidenceModel()->items().at(cur.row());
+        showRecordDetail(e.kind, e.recordRowid);
+    });
     for (Tab t : { EventsTab, TransactionsTab }) {
         RecordView *v = m_views[t];
         auto *model = static_cast<RecordTableModel *>(v->model());
@@ -121,6 +176,8 @@ MainWindow::MainWindow(QWidget *parent)
             }
         });
         connect(v->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this, t] { recordSelectionChanged(t); });
+        v->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(v, &QWidget::customContextMenuRequested, this, [this, t](const QPoint &pos) { showGridMenu(t, pos); });
         connect(model, &RecordTableModel::countAvailable, this, &MainWindow::updateStatus);
         connect(model, &RecordTableModel::loadFailed, this, &MainWindow::showBanner);
     }
@@ -131,7 +188,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_detail = new QTextBrowser(m_splitter);
     m_detail->setOpenLinks(false);
     m_detail->setPlaceholderText(tr("Select a row to see every field, its source and its verification."));
-    m_splitter->addWidget(m_tenantView);
+    m_splitter->addWidget(left);
     m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 2);
@@ -168,7 +225,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusPath = new QLabel(tr("No workspace open"), this);
     m_statusRows = new QLabel(this);
     m_statusSelection = new QLabel(this);
+    m_statusJournal = new QLabel(this);
     statusBar()->addWidget(m_statusPath, 1);
+    statusBar()->addPermanentWidget(m_statusJournal);
     statusBar()->addPermanentWidget(m_statusRows);
     statusBar()->addPermanentWidget(m_statusSelection);
 
@@ -200,6 +259,13 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_caseView->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_caseView->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
     edit->addAction(tr("&Copy"), QKeySequence::Copy, this, [this] {
         if (auto *v = qobject_cast<RecordView *>(m_tabs->currentWidget()))
             v->copySelection();
@@ -209,13 +275,33 @@ void MainWindow::buildMenus()
     view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { m_tabs->setCurrentIndex(EventsTab); });
     view->addAction(tr("&Transactions"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { m_tabs->setCurrentIndex(TransactionsTab); });
     view->addAction(tr("&Quarantine"), QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { showQuarantine(0); });
+    view->addAction(tr("&Case"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] { m_tabs->setCurrentIndex(CaseTab); });
+    QMenu *caseMenu = menuBar()->addMenu(tr("&Case"));
+    caseMenu->addAction(tr("&New Case…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] {
+        bool accepted = false;
+        const QString title = QInputDialog::getText(this, tr("New Case"), tr("Title:"), QLineEdit::Normal, {}, &accepted);
+        if (accepted && !title.trimmed().isEmpty())
+            newCase(title);
+    });
+    caseMenu->addAction(tr("&Add Selection to Case…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        const int t = m_tabs->currentIndex();
+        if (t != EventsTab && t != TransactionsTab)
+            return;
+        bool accepted = false;
+        const QString comment = QInputDialog::getText(this, tr("Add to Case"), tr("Comment (optional):"), QLineEdit::Normal, {}, &accepted);
+        if (accepted)
+            addSelectionToCase(Tab(t), comment);
+    });
+    caseMenu->addSeparator();
+    caseMenu->addAction(tr("&Verify Journal"), this, &MainWindow::verifyJournal);
+    caseMenu->addAction(tr("&Investigator…"), this, &MainWindow::editIdentity);
     view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
         if (!m_path.isEmpty())
             openWorkspace(m_path);
     });
 }
 
-RecordView *MainWindow::view(Tab tab) const { return m_views[tab]; }
+RecordView *MainWindow::view(Tab tab) const { return tab < CaseTab ? m_views[tab] : nullptr; }
 
 Status MainWindow::openWorkspace(const QString &path)
 {
@@ -235,7 +321,12 @@ Status MainWindow::openWorkspace(const QString &path)
         return db.error();
     }
     m_readDb = std::make_unique<SqliteDb>(std::move(*db));
+    m_ws = std::make_unique<Workspace>(std::move(*ws));
     m_path = path;
+    m_caseView->setWorkspace(&m_ws->db(), Investigator::current().display());
+    m_caseView->setDisplayZone(m_zone);
+    refreshCases();
+    m_statusJournal->clear();
     m_tenants->setInfo(*info);
     m_zone.tenantZones.clear();
     for (const TenantSummary &t : info->tenants)
@@ -321,6 +412,7 @@ void MainWindow::setDisplayZone(const QString &text)
     m_zone = z;
     m_events->setDisplayZone(m_zone);
     m_transactions->setDisplayZone(m_zone);
+    m_caseView->setDisplayZone(m_zone);
     if (m_zoneBox->currentText() != text)
         m_zoneBox->setCurrentText(text);
     QSettings().setValue(QStringLiteral("view/zone"), text);
@@ -354,8 +446,14 @@ void MainWindow::recordSelectionChanged(Tab tab)
     const QModelIndex current = v->selectionModel()->currentIndex();
     if (!current.isValid() || !m_readDb || !current.data(RecordTableModel::LoadedRole).toBool())
         return;
-    const RecordKind kind = tab == EventsTab ? RecordKind::Event : RecordKind::Transaction;
-    auto d = loadRecordDetail(*m_readDb, kind, current.data(RecordTableModel::RecordIdRole).toLongLong());
+    showRecordDetail(tab == EventsTab ? RecordKind::Event : RecordKind::Transaction, current.data(RecordTableModel::RecordIdRole).toLongLong());
+}
+
+void MainWindow::showRecordDetail(RecordKind kind, qint64 rowid)
+{
+    if (!m_readDb)
+        return;
+    auto d = loadRecordDetail(*m_readDb, kind, rowid);
     if (!d) {
         m_detail->setPlainText(d.error().text());
         return;
@@ -391,8 +489,15 @@ void MainWindow::recordSelectionChanged(Tab tab)
 void MainWindow::updateStatus()
 {
     const int tab = m_tabs->currentIndex();
+    if (tab == CaseTab) {
+        const int rows = m_caseView->evidenceModel()->rowCount();
+        m_statusRows->setText(tr("%1 evidence items in the case").arg(QLocale().toString(rows)));
+        const auto *sel = m_caseView->evidenceView()->selectionModel();
+        m_statusSelection->setText(tr("%1 selected").arg(sel ? sel->selectedRows().size() : 0));
+        return;
+    }
     QAbstractItemModel *model = m_views[tab]->model();
-    qint64 rows = model->rowCount();
+    const qint64 rows = model->rowCount();
     QString text;
     if (tab == QuarantineTab)
         text = tr("%1 quarantined rows loaded").arg(QLocale().toString(rows));
@@ -472,6 +577,125 @@ void MainWindow::dropEvent(QDropEvent *event)
         return;
     event->acceptProposedAction();
     importArchives(paths);
+}
+
+void MainWindow::refreshCases()
+{
+    if (!m_ws)
+        return;
+    CaseStore store(m_ws->db(), Investigator::current().display());
+    auto list = store.listCases();
+    if (!list) {
+        showBanner(list.error().text());
+        return;
+    }
+    const qint64 current = m_caseView->caseId();
+    QSignalBlocker block(m_caseListView->selectionModel());
+    m_cases->setCases(*list);
+    const int row = m_cases->rowOf(current);
+    if (row >= 0)
+        m_caseListView->selectRow(row);
+    m_caseListView->resizeColumnsToContents();
+}
+
+qint64 MainWindow::newCase(const QString &title, const QString &description)
+{
+    if (!m_ws) {
+        showBanner(tr("Open or create a workspace first."));
+        return 0;
+    }
+    CaseStore store(m_ws->db(), Investigator::current().display());
+    auto c = store.createCase(title, description);
+    if (!c) {
+        showBanner(c.error().text());
+        return 0;
+    }
+    selectCase(c->id);
+    return c->id;
+}
+
+void MainWindow::selectCase(qint64 caseId)
+{
+    m_caseView->setCase(caseId);
+    refreshCases();
+    m_tabs->setCurrentIndex(CaseTab);
+}
+
+bool MainWindow::addSelectionToCase(Tab tab, const QString &comment)
+{
+    if (tab != EventsTab && tab != TransactionsTab)
+        return false;
+    if (m_caseView->caseId() == 0) {
+        showBanner(tr("Select or create a case first (Case ▸ New Case…)."));
+        return false;
+    }
+    QVector<int64_t> rowids;
+    for (const QModelIndex &i : m_views[tab]->selectionModel()->selectedRows())
+        if (i.data(RecordTableModel::LoadedRole).toBool())
+            rowids << i.data(RecordTableModel::RecordIdRole).toLongLong();
+    if (rowids.isEmpty())
+        return false;
+    const bool ok = m_caseView->addEvidence(tab == EventsTab ? RecordKind::Event : RecordKind::Transaction, rowids, comment);
+    if (ok)
+        statusBar()->showMessage(tr("Added %n record(s) to the case", nullptr, int(rowids.size())), 4000);
+    return ok;
+}
+
+void MainWindow::showGridMenu(Tab tab, const QPoint &pos)
+{
+    QMenu menu(this);
+    const bool haveCase = m_caseView->caseId() != 0;
+    QAction *add = menu.addAction(haveCase ? tr("Add to Case %1…").arg(m_cases->caseAt(m_cases->rowOf(m_caseView->caseId())) ? m_cases->caseAt(m_cases->rowOf(m_caseView->caseId()))->ref : QString())
+                                           : tr("Add to Case… (create or select a case first)"));
+    add->setEnabled(haveCase);
+    connect(add, &QAction::triggered, this, [this, tab] {
+        bool accepted = false;
+        const QString comment = QInputDialog::getText(this, tr("Add to Case"), tr("Comment (optional):"), QLineEdit::Normal, {}, &accepted);
+        if (accepted)
+            addSelectionToCase(tab, comment);
+    });
+    menu.addAction(tr("Copy"), this, [this, tab] { m_views[tab]->copySelection(); });
+    menu.exec(m_views[tab]->viewport()->mapToGlobal(pos));
+}
+
+QString MainWindow::verifyJournal()
+{
+    if (!m_readDb)
+        return {};
+    auto r = verifyWorkspace(*m_readDb);
+    if (!r) {
+        showBanner(r.error().text());
+        return {};
+    }
+    QString line;
+    if (r->intact) {
+        line = tr("journal intact: %1 entries, head %2").arg(r->entries).arg(QString::fromLatin1(r->head));
+        m_statusJournal->setText(tr("Journal intact (%1 entries)").arg(r->entries));
+        m_statusJournal->setStyleSheet(QStringLiteral("color: #1b5e20"));
+        showBanner({});
+    } else {
+        line = tr("journal BROKEN: %1").arg(r->failure);
+        m_statusJournal->setText(tr("Journal BROKEN"));
+        m_statusJournal->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold"));
+        showBanner(line);
+    }
+    m_statusJournal->setToolTip(line);
+    if (m_ws)
+        journal::appendStandalone(m_ws->db(), Investigator::current().display(), QStringLiteral("verification.run"),
+                                  { { QStringLiteral("intact"), r->intact }, { QStringLiteral("entries"), qint64(r->entries) },
+                                    { QStringLiteral("head"), QString::fromLatin1(r->head) }, { QStringLiteral("failure"), r->failure } });
+    statusBar()->showMessage(line, 10000);
+    return line;
+}
+
+void MainWindow::editIdentity()
+{
+    IdentityDialog dlg(Investigator::current(), this);
+    if (dlg.exec() == QDialog::Accepted) {
+        Investigator::store(dlg.investigator());
+        if (m_ws)
+            m_caseView->setWorkspace(&m_ws->db(), Investigator::current().display());
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -18,8 +18,11 @@ class QTextBrowser;
 
 namespace casebook {
 
+class CaseListModel;
+class CaseView;
 class ImportDialog;
 class QuarantineModel;
+class Workspace;
 class RecordView;
 class SqliteDb;
 class TenantListModel;
@@ -30,7 +33,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { EventsTab, TransactionsTab, QuarantineTab };
+    enum Tab { EventsTab, TransactionsTab, QuarantineTab, CaseTab };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -50,6 +53,16 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     QTextBrowser *detailPane() const { return m_detail; }
     QComboBox *zoneSelector() const { return m_zoneBox; }
+    CaseListModel *caseModel() const { return m_cases; }
+    CaseView *caseView() const { return m_caseView; }
+    /// Creates a case and makes it current; returns its id (0 on failure, reason in the banner).
+    qint64 newCase(const QString &title, const QString &description = {});
+    /// Makes `caseId` the current case (shown in the Case tab; target of "Add to Case").
+    void selectCase(qint64 caseId);
+    /// Adds the selected, loaded rows of the Events or Transactions grid to the current case.
+    bool addSelectionToCase(Tab tab, const QString &comment);
+    /// Runs the journal verification and shows the result; returns the one-line summary.
+    QString verifyJournal();
     /// The message currently shown in the error banner (empty when hidden).
     QString bannerText() const;
     QString statusText() const;
@@ -73,13 +86,23 @@ private:
     void refreshInfo();
     void tenantSelectionChanged();
     void recordSelectionChanged(Tab tab);
+    void showRecordDetail(RecordKind kind, qint64 rowid);
     void updateStatus();
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();
     void showQuarantine(qint64 archiveId);
     static QStringList droppableArchives(const QMimeData *mime);
 
+    void refreshCases();
+    void showGridMenu(Tab tab, const QPoint &pos);
+    void editIdentity();
+
     QString m_path;
+    std::unique_ptr<Workspace> m_ws; ///< write connection for cases and notes
+    CaseListModel *m_cases = nullptr;
+    CaseView *m_caseView = nullptr;
+    QTableView *m_caseListView = nullptr;
+    QLabel *m_statusJournal = nullptr;
     std::unique_ptr<SqliteDb> m_readDb; ///< detail lookups (primary-key reads)
     TenantListModel *m_tenants = nullptr;
     RecordTableModel *m_events = nullptr;
@@ -88,7 +111,7 @@ private:
     DisplayZone m_zone;
     QTableView *m_tenantView = nullptr;
     QTabWidget *m_tabs = nullptr;
-    RecordView *m_views[3] = {};
+    RecordView *m_views[3] = {}; ///< Events, Transactions, Quarantine
     QTextBrowser *m_detail = nullptr;
     QSplitter *m_splitter = nullptr;
     QComboBox *m_zoneBox = nullptr;

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "casemodels.h"
+#include "caseview.h"
+#include "importer.h"
+#include "keyring.h"
+#include "mainwindow.h"
+#include "recordview.h"
+#include "testutils.h"
+#include "verifier.h"
+#include "workspace.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace casebook;
+using namespace casebook::test;
+
+class TestCaseView : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    int m_n = 0;
+
+    QString workspaceWithData()
+    {
+        const QString ws = m_dir.filePath(QStringLiteral("%1.casebook").arg(++m_n));
+        const QString archive = m_dir.filePath(QStringLiteral("%1.sea.zip").arg(m_n));
+        if (!writeArchive(archive, ArchiveSpec()))
+            qFatal("archive");
+        auto w = Workspace::create(ws);
+        Keyring k;
+        importArchive(*w, { archive, QStringLiteral("t"), &k });
+        return ws;
+    }
+
+    static QStringList journalActions(const QString &ws)
+    {
+        auto db = SqliteDb::open(ws, SqliteDb::Mode::ReadOnly);
+        auto q = db->prepare("SELECT action FROM journal ORDER BY seq");
+        QStringList out;
+        while (q->step() == Statement::StepResult::Row)
+            out << q->columnText(0);
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
+        qputenv("CASEBOOK_INVESTIGATOR", "Wang Fang (CBIRC)");
+    }
+
+    void addEvidenceFromGridWithUndoRedo()
+    {
+        const QString ws = workspaceWithData();
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(ws));
+        QAbstractItemModelTester caseTester(win.caseModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester evidenceTester(win.caseView()->evidenceModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // Without a case, adding is refused with a message.
+        RecordView *events = win.view(MainWindow::EventsTab);
+        QTRY_COMPARE(win.eventModel()->rowCount(), 3);
+        QTRY_VERIFY(win.eventModel()->index(2, 0).data(RecordTableModel::LoadedRole).toBool());
+        events->selectAll();
+        QVERIFY(!win.addSelectionToCase(MainWindow::EventsTab, {}));
+        QVERIFY(win.bannerText().contains(u"Select or create a case"));
+
+        const qint64 caseId = win.newCase(QStringLiteral("Night export"));
+        QVERIFY(caseId > 0);
+        QCOMPARE(win.caseModel()->rowCount(), 1);
+        QCOMPARE(win.tabs()->currentIndex(), int(MainWindow::CaseTab));
+        QVERIFY(win.addSelectionToCase(MainWindow::EventsTab, QStringLiteral("all three")));
+        QCOMPARE(win.caseView()->evidenceModel()->rowCount(), 3);
+        QCOMPARE(win.caseModel()->index(0, CaseListModel::EvidenceColumn).data().toLongLong(), 3);
+        QCOMPARE(win.caseView()->evidenceModel()->index(0, EvidenceModel::CommentColumn).data().toString(), QStringLiteral("all three"));
+
+        QSignalSpy instants(win.caseView(), &CaseView::evidenceInstantsChanged);
+        QUndoStack *undo = win.caseView()->undoStack();
+        QVERIFY(undo->canUndo());
+        undo->undo();
+        QCOMPARE(win.caseView()->evidenceModel()->rowCount(), 0);
+        undo->redo();
+        QCOMPARE(win.caseView()->evidenceModel()->rowCount(), 3);
+        QVERIFY(instants.count() >= 2);
+        QCOMPARE(instants.last().at(0).value<QVector<qint64>>().size(), 3);
+
+        // Remove one (undoable) from the case view.
+        const qint64 first = win.caseView()->evidenceModel()->index(0, 0).data(EvidenceModel::EvidenceIdRole).toLongLong();
+        QVERIFY(win.caseView()->removeEvidence({ first }));
+        QCOMPARE(win.caseView()->evidenceModel()->rowCount(), 2);
+        undo->undo();
+        QCOMPARE(win.caseView()->evidenceModel()->rowCount(), 3);
+
+        // Every step is in the journal, attributed to the investigator, and the chain holds.
+        const QStringList actions = journalActions(ws);
+        QCOMPARE(actions.mid(actions.indexOf(QStringLiteral("case.created"))),
+                 (QStringList { QStringLiteral("case.created"), QStringLiteral("evidence.added"), QStringLiteral("evidence.removed"),
+                                QStringLiteral("evidence.removed"), QStringLiteral("evidence.removed"), QStringLiteral("evidence.restored"),
+                                QStringLiteral("evidence.restored"), QStringLiteral("evidence.restored"), QStringLiteral("evidence.removed"),
+                                QStringLiteral("evidence.restored") }));
+        QVERIFY(win.verifyJournal().startsWith(u"journal intact"));
+    }
+
+    void notesRenderedWithHistoryAndUndo()
+    {
+        const QString ws = workspaceWithData();
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(ws));
+        win.newCase(QStringLiteral("Notes"));
+        CaseView *v = win.caseView();
+        QVERIFY(v->addNote(QStringLiteral("# Finding\n\n- **bold** claim about 王芳")));
+        QVERIFY(v->notesView()->toPlainText().contains(u"Finding"));
+        QVERIFY(v->notesView()->toPlainText().contains(u"王芳"));
+        QVERIFY(!v->notesView()->toPlainText().contains(u"**")); // rendered, not raw Markdown
+        QVERIFY(v->notesView()->toPlainText().contains(u"Wang Fang (CBIRC)"));
+        QVERIFY(v->reviseNote(1, QStringLiteral("# Finding\n\n- revised")));
+        QVERIFY(v->notesView()->toPlainText().contains(u"revised"));
+        QVERIFY(v->notesView()->toPlainText().contains(u"revision 2"));
+        v->undoStack()->undo(); // writes the previous text back as revision 3
+        QVERIFY(v->notesView()->toPlainText().contains(u"王芳"));
+        QVERIFY(v->notesView()->toPlainText().contains(u"revision 3"));
+        auto w = Workspace::open(ws);
+        CaseStore store(w->db(), QStringLiteral("x"));
+        QCOMPARE(store.noteHistory(1)->size(), 3);
+        auto report = verifyWorkspace(w->db(), false);
+        QVERIFY2(report->intact, qPrintable(report->failure));
+    }
+
+    void statusAndTags()
+    {
+        const QString ws = workspaceWithData();
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(ws));
+        win.newCase(QStringLiteral("Status"));
+        CaseView *v = win.caseView();
+        QSignalSpy errors(v, &CaseView::errorOccurred);
+        QVERIFY(v->setStatus(QStringLiteral("closed"), QStringLiteral("referred")));
+        QVERIFY(win.caseModel()->index(0, CaseListModel::StatusColumn).data().toString().contains(u"referred"));
+        QVERIFY(!v->setStatus(QStringLiteral("closed"), QString()));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(v->setTags({ QStringLiteral("aml"), QStringLiteral(" insider ") }));
+        auto w = Workspace::open(ws);
+        CaseStore store(w->db(), QStringLiteral("x"));
+        QCOMPARE(store.listCases()->at(0).tags, (QStringList { QStringLiteral("aml"), QStringLiteral("insider") }));
+    }
+};
+
+QTEST_MAIN(TestCaseView)
+#include "tst_caseview.moc"
