@@ -338,7 +338,7 @@ private Q_SLOTS:
         if (shared.isEmpty() || !QFile::exists(shared))
             QSKIP("../shared/corpus is not available");
         for (const char *f : { kCtTrail, kCamt053, kMt940 })
-            QCOMPARE(readFile(corpus(QString::fromLatin1(f))), QString(readFile(shared + u'/' + QString::fromLatin1(f))));
+            QCOMPARE(readFile(corpus(QString::fromLatin1(f))), readFile(shared + u"/" + QString::fromLatin1(f)));
     }
 
     // ---- files that must be rejected, leaving the workspace as it was ----------------------------
