@@ -429,8 +429,9 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
     p.e4 = m.e4;
     p.amountKnown = true;
     const QByteArray type = first.sliced(i, std::min<qsizetype>(4, first.size() - i)).toByteArray();
-    if (type.size() != 4 || (type[0] != 'N' && type[0] != 'F' && type[0] != 'S'))
-        return bad(tr(":61: transaction type %1 is not N, F or S and three characters").arg(quoted(type)));
+    const auto alnum = [](char c) { return isDigit(c) || isUpper(c) || (c >= 'a' && c <= 'z'); };
+    if (type.size() != 4 || (type[0] != 'N' && type[0] != 'F' && type[0] != 'S') || !alnum(type[1]) || !alnum(type[2]) || !alnum(type[3]))
+        return bad(tr(":61: transaction type \"%1\" is not N, F or S and three letters or digits").arg(QString::fromUtf8(first.sliced(i)).left(4)));
     i += 4;
     const QByteArrayView refs = first.sliced(i);
     const qsizetype slashes = refs.indexOf("//");

@@ -568,7 +568,7 @@ private Q_SLOTS:
             << QStringList { QStringLiteral("16: statement BAD (account DE1, no. 2/1, line 12) does not balance: opening balance 90.00 + entries +50.00 = 140.00, "
                                             "but the closing balance :62F: (line 17) is 160.00; the statement's entries are not imported"),
                              QStringLiteral("23: :61: amount \",\" is not digits with a decimal comma"),
-                             QStringLiteral("24: :61: transaction type \"QTRF\" is not N, F or S and three characters") }
+                             QStringLiteral("24: :61: transaction type \"QTRF\" is not N, F or S and three letters or digits") }
             << Checks { { QStringLiteral("SELECT txn_id, ts_text, value_date, debtor_account, creditor_account, amount_text, reference, memo FROM transactions ORDER BY line"),
                           QStringLiteral("DE1/1/1/2023-12-31/1|2024-01-02|2023-12-31|DE1|∅|10.50|B1|Free text narrative\nsecond line\n"
                                          "DE1/1/1/2023-12-31/2|2023-12-31|2023-12-31|∅|DE1|0.50|REF2|Supplementary") } };
@@ -581,6 +581,10 @@ private Q_SLOTS:
                                             "the statement's entries are not imported") }
             << Checks { { QStringLiteral("SELECT txn_id, debtor_account, creditor_account, amount_text FROM transactions ORDER BY line"),
                           QStringLiteral("DE1/1/2401031200+0100/1|∅|DE1|5\nDE1/1/2401031200+0100/2|DE1|∅|2") } };
+        // Found by fuzzing: a type with non-ASCII letters was cut inside a UTF-8 sequence.
+        QTest::addRow("mt940 non-ASCII type")
+            << "mt940" << QByteArray(":20:X\n:25:DE1\n:60F:C240101EUR0,\n:61:240101C1,N\xfd\xfd\xfdREF\n:62F:C240101EUR1,\n") << 0
+            << QStringList { QStringLiteral("4: :61: transaction type \"Nýýý\" is not N, F or S and three letters or digits") } << Checks {};
         // ISO 8859-1 text (not UTF-8) is read as such; a SWIFT envelope is skipped.
         const QByteArray latin1 = "{1:F01BANKDEFFAXXX0000000000}{2:O9401200240101BANKDEFFAXXX00000000002401011200N}{4:\n"
                                   ":20:L1\n:25:DE1\n:28C:1\n:60F:C240101EUR0,\n:61:240101C1,NTRFNONREF\n:86:M\xfcller\n:62F:C240101EUR1,\n-}";
