@@ -13,106 +13,106 @@ namespace casebook {
 
 namespace {
 
-QString tr(const char *s) { return QCoreApplication::translate("CamtParser", s); }
+    QString tr(const char* s) { return QCoreApplication::translate("CamtParser", s); }
 
-constexpr int kMaxDepth = 64; ///< below a statement; real camt nests about 10 deep
+    constexpr int kMaxDepth = 64; ///< below a statement; real camt nests about 10 deep
 
-/// A small element tree for one entry (or the account block): camt is read one entry at a time.
-struct Node
-{
-    QString name; ///< local name
-    QString text; ///< character data directly inside (trimmed)
-    QString ccy; ///< the Ccy attribute (amounts)
-    int64_t line = 0, endLine = 0;
-    std::vector<Node> children;
-
-    const Node *child(QStringView n) const
+    /// A small element tree for one entry (or the account block): camt is read one entry at a time.
+    struct Node
     {
-        for (const Node &c : children)
-            if (c.name == n)
-                return &c;
-        return nullptr;
-    }
-    /// Follows a '/'-separated path of local names; null when any step is missing.
-    const Node *at(QStringView path) const
-    {
-        const Node *n = this;
-        for (QStringView step : path.split(u'/')) {
-            n = n->child(step);
-            if (!n)
-                return nullptr;
+        QString name; ///< local name
+        QString text; ///< character data directly inside (trimmed)
+        QString ccy; ///< the Ccy attribute (amounts)
+        int64_t line = 0, endLine = 0;
+        std::vector<Node> children;
+
+        const Node* child(QStringView n) const
+        {
+            for (const Node& c : children)
+                if (c.name == n)
+                    return &c;
+            return nullptr;
         }
-        return n;
-    }
-    QString textAt(QStringView path) const
+        /// Follows a '/'-separated path of local names; null when any step is missing.
+        const Node* at(QStringView path) const
+        {
+            const Node* n = this;
+            for (QStringView step : path.split(u'/')) {
+                n = n->child(step);
+                if (!n)
+                    return nullptr;
+            }
+            return n;
+        }
+        QString textAt(QStringView path) const
+        {
+            const Node* n = at(path);
+            return n ? n->text : QString();
+        }
+        std::vector<const Node*> all(QStringView n) const
+        {
+            std::vector<const Node*> out;
+            for (const Node& c : children)
+                if (c.name == n)
+                    out.push_back(&c);
+            return out;
+        }
+    };
+
+    QString quoted(const QString& s) { return u'"' + s.left(80) + u'"'; }
+
+    bool isCurrency(const QString& s)
     {
-        const Node *n = at(path);
-        return n ? n->text : QString();
+        return s.size() == 3 && std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'A' && c <= u'Z'; });
     }
-    std::vector<const Node *> all(QStringView n) const
+
+    /// A party's name: v2 has Nm directly, v8+ wraps it in Pty.
+    QString partyName(const Node* p)
     {
-        std::vector<const Node *> out;
-        for (const Node &c : children)
-            if (c.name == n)
-                out.push_back(&c);
-        return out;
+        if (!p)
+            return {};
+        QString n = p->textAt(u"Nm");
+        return n.isEmpty() ? p->textAt(u"Pty/Nm") : n;
     }
-};
 
-QString quoted(const QString &s) { return u'"' + s.left(80) + u'"'; }
-
-bool isCurrency(const QString &s)
-{
-    return s.size() == 3 && std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'A' && c <= u'Z'; });
-}
-
-/// A party's name: v2 has Nm directly, v8+ wraps it in Pty.
-QString partyName(const Node *p)
-{
-    if (!p)
-        return {};
-    QString n = p->textAt(u"Nm");
-    return n.isEmpty() ? p->textAt(u"Pty/Nm") : n;
-}
-
-/// An account id: IBAN, or another scheme's Id.
-QString accountId(const Node *a)
-{
-    if (!a)
-        return {};
-    QString s = a->textAt(u"Id/IBAN");
-    return s.isEmpty() ? a->textAt(u"Id/Othr/Id") : s;
-}
-
-/// A financial institution: BIC (v2) / BICFI (v4+), else a clearing member id.
-QString agentId(const Node *fi)
-{
-    if (!fi)
-        return {};
-    for (const char16_t *p : { u"FinInstnId/BIC", u"FinInstnId/BICFI", u"FinInstnId/ClrSysMmbId/MmbId" }) {
-        const QString s = fi->textAt(p);
-        if (!s.isEmpty())
-            return s;
+    /// An account id: IBAN, or another scheme's Id.
+    QString accountId(const Node* a)
+    {
+        if (!a)
+            return {};
+        QString s = a->textAt(u"Id/IBAN");
+        return s.isEmpty() ? a->textAt(u"Id/Othr/Id") : s;
     }
-    return {};
-}
 
-QString bankTxCode(const Node *b)
-{
-    if (!b)
+    /// A financial institution: BIC (v2) / BICFI (v4+), else a clearing member id.
+    QString agentId(const Node* fi)
+    {
+        if (!fi)
+            return {};
+        for (const char16_t* p : { u"FinInstnId/BIC", u"FinInstnId/BICFI", u"FinInstnId/ClrSysMmbId/MmbId" }) {
+            const QString s = fi->textAt(p);
+            if (!s.isEmpty())
+                return s;
+        }
         return {};
-    const QString domain = b->textAt(u"Domn/Cd");
-    if (!domain.isEmpty())
-        return domain + u'/' + b->textAt(u"Domn/Fmly/Cd") + u'/' + b->textAt(u"Domn/Fmly/SubFmlyCd");
-    return b->textAt(u"Prtry/Cd");
-}
+    }
 
-struct Statement
-{
-    QString id, account, currency, owner, bank;
-    int64_t line = 0;
-    int entries = 0;
-};
+    QString bankTxCode(const Node* b)
+    {
+        if (!b)
+            return {};
+        const QString domain = b->textAt(u"Domn/Cd");
+        if (!domain.isEmpty())
+            return domain + u'/' + b->textAt(u"Domn/Fmly/Cd") + u'/' + b->textAt(u"Domn/Fmly/SubFmlyCd");
+        return b->textAt(u"Prtry/Cd");
+    }
+
+    struct Statement
+    {
+        QString id, account, currency, owner, bank;
+        int64_t line = 0;
+        int entries = 0;
+    };
 
 } // namespace
 
@@ -140,10 +140,11 @@ struct CamtParser::Impl
     }
 
     /// Reads the current element (the reader is at its StartElement) into a tree.
-    Status readTree(QXmlStreamReader &r, Node &out, int depth)
+    Status readTree(QXmlStreamReader& r, Node& out, int depth)
     {
         if (depth > kMaxDepth)
-            return Error(Error::Code::Parse, tr("line %1: elements nest deeper than %2 levels").arg(r.lineNumber()).arg(kMaxDepth));
+            return Error(Error::Code::Parse,
+                tr("line %1: elements nest deeper than %2 levels").arg(r.lineNumber()).arg(kMaxDepth));
         out.name = r.name().toString();
         out.line = r.lineNumber();
         out.ccy = r.attributes().value(QLatin1StringView("Ccy")).toString();
@@ -171,12 +172,12 @@ struct CamtParser::Impl
         return ok(); // the caller reports the reader's error
     }
 
-    Status parse(QByteArrayView bytes, RecordSink &sink, int64_t &records);
-    Status entry(const Node &ntry, const Statement &st, RecordSink &sink, int64_t &records);
-    Status emitRow(const Node &ntry, const Node *dtls, int k, int n, const Statement &st, RecordSink &sink);
+    Status parse(QByteArrayView bytes, RecordSink& sink, int64_t& records);
+    Status entry(const Node& ntry, const Statement& st, RecordSink& sink, int64_t& records);
+    Status emitRow(const Node& ntry, const Node* dtls, int k, int n, const Statement& st, RecordSink& sink);
 };
 
-CamtParser::CamtParser(const FormatContext &ctx)
+CamtParser::CamtParser(const FormatContext& ctx)
     : d(std::make_unique<Impl>())
 {
     d->ctx = ctx;
@@ -184,15 +185,17 @@ CamtParser::CamtParser(const FormatContext &ctx)
 
 CamtParser::~CamtParser() = default;
 
-Status CamtParser::parse(QByteArrayView data, RecordSink &sink) { return d->parse(data, sink, records); }
+Status CamtParser::parse(QByteArrayView data, RecordSink& sink) { return d->parse(data, sink, records); }
 
-Status CamtParser::Impl::parse(QByteArrayView bytes, RecordSink &sink, int64_t &records)
+Status CamtParser::Impl::parse(QByteArrayView bytes, RecordSink& sink, int64_t& records)
 {
     data = bytes;
     lineStarts.clear();
     QXmlStreamReader r(bytes.toByteArray());
-    const auto err = [&](const QString &msg) { return Error(Error::Code::Parse, tr("line %1: %2").arg(r.lineNumber()).arg(msg)); };
-    static const QRegularExpression nsRe(QStringLiteral("^urn:iso:std:iso:20022:tech:xsd:([a-z]{4})\\.(\\d{3})\\.(\\d{3})\\.(\\d{2})$"));
+    const auto err
+        = [&](const QString& msg) { return Error(Error::Code::Parse, tr("line %1: %2").arg(r.lineNumber()).arg(msg)); };
+    static const QRegularExpression nsRe(
+        QStringLiteral("^urn:iso:std:iso:20022:tech:xsd:([a-z]{4})\\.(\\d{3})\\.(\\d{3})\\.(\\d{2})$"));
     QString stmtElement; // Stmt, Rpt or Ntfctn
     int depth = 0;
     int statements = 0;
@@ -219,9 +222,11 @@ Status CamtParser::Impl::parse(QByteArrayView bytes, RecordSink &sink, int64_t &
             const auto m = nsRe.match(ns);
             if (!ns.isEmpty()) {
                 if (!m.hasMatch())
-                    return err(tr("the root element's namespace %1 is not a camt.052, camt.053 or camt.054 namespace").arg(quoted(ns)));
+                    return err(tr("the root element's namespace %1 is not a camt.052, camt.053 or camt.054 namespace")
+                                   .arg(quoted(ns)));
                 message = m.captured(1) + u'.' + m.captured(2) + u'.' + m.captured(3) + u'.' + m.captured(4);
-                if (m.captured(1) != u"camt" || (m.captured(2) != u"052" && m.captured(2) != u"053" && m.captured(2) != u"054"))
+                if (m.captured(1) != u"camt"
+                    || (m.captured(2) != u"052" && m.captured(2) != u"053" && m.captured(2) != u"054"))
                     return err(tr("the document is %1, not a camt.052, camt.053 or camt.054 message").arg(message));
                 if (m.captured(4).toInt() < 2)
                     return err(tr("%1 is not supported (versions .02 and later are)").arg(message));
@@ -239,9 +244,12 @@ Status CamtParser::Impl::parse(QByteArrayView bytes, RecordSink &sink, int64_t &
                 stmtElement = QStringLiteral("Ntfctn");
             else
                 return err(tr("<%1> is not a camt.052, camt.053 or camt.054 message (expected BkToCstmrStmt, "
-                              "BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn)").arg(name));
+                              "BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn)")
+                               .arg(name));
             if (message.isEmpty())
-                message = stmtElement == u"Stmt" ? QStringLiteral("camt.053") : stmtElement == u"Rpt" ? QStringLiteral("camt.052") : QStringLiteral("camt.054");
+                message = stmtElement == u"Stmt" ? QStringLiteral("camt.053")
+                    : stmtElement == u"Rpt"      ? QStringLiteral("camt.052")
+                                                 : QStringLiteral("camt.054");
             continue;
         }
         if (depth == 3) {
@@ -285,7 +293,8 @@ Status CamtParser::Impl::parse(QByteArrayView bytes, RecordSink &sink, int64_t &
             } else {
                 st.account = accountId(&n);
                 if (st.account.isEmpty())
-                    return Error(Error::Code::Parse, tr("line %1: the statement account has no IBAN or other id").arg(n.line));
+                    return Error(
+                        Error::Code::Parse, tr("line %1: the statement account has no IBAN or other id").arg(n.line));
                 st.currency = n.textAt(u"Ccy");
                 st.owner = partyName(n.child(u"Ownr"));
                 st.bank = agentId(n.child(u"Svcr"));
@@ -296,19 +305,21 @@ Status CamtParser::Impl::parse(QByteArrayView bytes, RecordSink &sink, int64_t &
         --depth;
     }
     if (r.hasError())
-        return Error(Error::Code::Parse, tr("line %1, column %2: malformed XML: %3").arg(r.lineNumber()).arg(r.columnNumber()).arg(r.errorString()));
+        return Error(Error::Code::Parse,
+            tr("line %1, column %2: malformed XML: %3").arg(r.lineNumber()).arg(r.columnNumber()).arg(r.errorString()));
     if (stmtElement.isEmpty())
         return Error(Error::Code::Parse, tr("the document holds no camt message"));
     if (statements == 0)
-        return Error(Error::Code::Parse, tr("the %1 message holds no <%2> (no statement, report or notification)").arg(message, stmtElement));
+        return Error(Error::Code::Parse,
+            tr("the %1 message holds no <%2> (no statement, report or notification)").arg(message, stmtElement));
     return ok();
 }
 
-Status CamtParser::Impl::entry(const Node &ntry, const Statement &st, RecordSink &sink, int64_t &records)
+Status CamtParser::Impl::entry(const Node& ntry, const Statement& st, RecordSink& sink, int64_t& records)
 {
-    std::vector<const Node *> details;
-    for (const Node *nd : ntry.all(u"NtryDtls"))
-        for (const Node *td : nd->all(u"TxDtls"))
+    std::vector<const Node*> details;
+    for (const Node* nd : ntry.all(u"NtryDtls"))
+        for (const Node* td : nd->all(u"TxDtls"))
             details.push_back(td);
     if (details.size() <= 1) {
         ++records;
@@ -322,16 +333,16 @@ Status CamtParser::Impl::entry(const Node &ntry, const Statement &st, RecordSink
     return ok();
 }
 
-Status CamtParser::Impl::emitRow(const Node &e, const Node *dt, int k, int n, const Statement &st, RecordSink &sink)
+Status CamtParser::Impl::emitRow(const Node& e, const Node* dt, int k, int n, const Statement& st, RecordSink& sink)
 {
-    const Node &src = n > 1 ? *dt : e; // where the row's line and raw text come from
+    const Node& src = n > 1 ? *dt : e; // where the row's line and raw text come from
     const QByteArray raw = rawLines(src.line, src.endLine);
-    const auto fail = [&](const QString &why) { return sink.quarantine(src.line, why, raw); };
+    const auto fail = [&](const QString& why) { return sink.quarantine(src.line, why, raw); };
     static const Node empty;
-    const Node &d = dt ? *dt : empty;
+    const Node& d = dt ? *dt : empty;
 
     // Amount and direction: the entry's, or the detail's own when the entry is split over several.
-    const Node *amt = e.child(u"Amt");
+    const Node* amt = e.child(u"Amt");
     QString cdi = e.textAt(u"CdtDbtInd");
     if (n > 1) {
         amt = d.child(u"Amt");
@@ -346,7 +357,7 @@ Status CamtParser::Impl::emitRow(const Node &e, const Node *dt, int k, int n, co
         // the detail's debtor means money left the account, whatever the detail's indicator says).
         const QString own = d.textAt(u"CdtDbtInd");
         if (!own.isEmpty() && own != cdi) {
-            const Node *rp = d.child(u"RltdPties");
+            const Node* rp = d.child(u"RltdPties");
             const QString da = rp ? accountId(rp->child(u"DbtrAcct")) : QString();
             const QString ca = rp ? accountId(rp->child(u"CdtrAcct")) : QString();
             if (da == st.account && ca != st.account)
@@ -370,10 +381,10 @@ Status CamtParser::Impl::emitRow(const Node &e, const Node *dt, int k, int n, co
     const bool credit = cdi == u"CRDT";
 
     // Dates: booking date is the row's time, value date its value_date.
-    const auto dateOf = [&](const Node *dn, const char *label, Timestamp &ts, QString &text, QString &date) -> QString {
+    const auto dateOf = [&](const Node* dn, const char* label, Timestamp& ts, QString& text, QString& date) -> QString {
         if (!dn)
             return {};
-        if (const Node *x = dn->child(u"Dt")) {
+        if (const Node* x = dn->child(u"Dt")) {
             int y, m, dd;
             if (!parseDate(x->text.toUtf8(), y, m, dd))
                 return tr("%1 %2 is not a YYYY-MM-DD calendar date").arg(QLatin1StringView(label), quoted(x->text));
@@ -382,7 +393,7 @@ Status CamtParser::Impl::emitRow(const Node &e, const Node *dt, int k, int n, co
             date = x->text;
             return {};
         }
-        if (const Node *x = dn->child(u"DtTm")) {
+        if (const Node* x = dn->child(u"DtTm")) {
             const TimestampParse p = parseTimestamp(x->text.toUtf8(), ctx.zone.isValid() ? ctx.zone : QTimeZone::utc());
             if (!p.error.isEmpty())
                 return tr("%1 %2: %3").arg(QLatin1StringView(label), quoted(x->text), p.error);
@@ -395,8 +406,8 @@ Status CamtParser::Impl::emitRow(const Node &e, const Node *dt, int k, int n, co
     };
     Timestamp bookTs, valTs;
     QString bookText, bookDate, valText, valDate;
-    const Node *bookNode = e.child(u"BookgDt");
-    const Node *valNode = e.child(u"ValDt");
+    const Node* bookNode = e.child(u"BookgDt");
+    const Node* valNode = e.child(u"ValDt");
     if (QString why = dateOf(bookNode, "BookgDt", bookTs, bookText, bookDate); !why.isEmpty())
         return fail(why);
     if (QString why = dateOf(valNode, "ValDt", valTs, valText, valDate); !why.isEmpty())
@@ -425,8 +436,8 @@ Status CamtParser::Impl::emitRow(const Node &e, const Node *dt, int k, int n, co
 
     // Parties: the statement account is the creditor of a credit and the debtor of a debit; the
     // related parties of the detail supply the other side.
-    const Node *rp = d.child(u"RltdPties");
-    const Node *ra = d.child(u"RltdAgts");
+    const Node* rp = d.child(u"RltdPties");
+    const Node* ra = d.child(u"RltdAgts");
     const QString dbtrName = rp ? partyName(rp->child(u"Dbtr")) : QString();
     const QString cdtrName = rp ? partyName(rp->child(u"Cdtr")) : QString();
     const QString dbtrAcct = rp ? accountId(rp->child(u"DbtrAcct")) : QString();
@@ -454,15 +465,15 @@ Status CamtParser::Impl::emitRow(const Node &e, const Node *dt, int k, int n, co
     if (endToEnd == u"NOTPROVIDED")
         endToEnd.clear();
     QStringList creditorRefs, ustrd, addtl;
-    if (const Node *rmt = d.child(u"RmtInf")) {
-        for (const Node *u : rmt->all(u"Ustrd"))
+    if (const Node* rmt = d.child(u"RmtInf")) {
+        for (const Node* u : rmt->all(u"Ustrd"))
             if (!u->text.isEmpty())
                 ustrd << u->text;
-        for (const Node *s : rmt->all(u"Strd")) {
+        for (const Node* s : rmt->all(u"Strd")) {
             const QString ref = s->textAt(u"CdtrRefInf/Ref");
             if (!ref.isEmpty())
                 creditorRefs << ref;
-            for (const Node *a : s->all(u"AddtlRmtInf"))
+            for (const Node* a : s->all(u"AddtlRmtInf"))
                 if (!a->text.isEmpty())
                     addtl << a->text;
         }

@@ -15,9 +15,9 @@ namespace casebook {
 class CamtParser final : public FormatParser
 {
 public:
-    explicit CamtParser(const FormatContext &ctx);
+    explicit CamtParser(const FormatContext& ctx);
     ~CamtParser() override;
-    Status parse(QByteArrayView data, RecordSink &sink) override;
+    Status parse(QByteArrayView data, RecordSink& sink) override;
 
 private:
     struct Impl;

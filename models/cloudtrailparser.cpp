@@ -17,141 +17,142 @@ namespace casebook {
 
 namespace {
 
-QString tr(const char *s) { return QCoreApplication::translate("CloudTrailParser", s); }
+    QString tr(const char* s) { return QCoreApplication::translate("CloudTrailParser", s); }
 
-using Sv = std::string_view;
+    using Sv = std::string_view;
 
-QByteArrayView bv(Sv s) { return QByteArrayView(s.data(), qsizetype(s.size())); }
-QString qs(Sv s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
-QString quoted(Sv s) { return u'"' + qs(s.substr(0, 80)) + u'"'; }
+    QByteArrayView bv(Sv s) { return QByteArrayView(s.data(), qsizetype(s.size())); }
+    QString qs(Sv s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+    QString quoted(Sv s) { return u'"' + qs(s.substr(0, 80)) + u'"'; }
 
-bool isIp(Sv s)
-{
-    if (s.size() > 45)
-        return false;
-    char buf[64];
-    memcpy(buf, s.data(), s.size());
-    buf[s.size()] = 0;
-    unsigned char out[16];
-    return inet_pton(AF_INET, buf, out) == 1 || inet_pton(AF_INET6, buf, out) == 1;
-}
-
-/// errorCode values that mean "not allowed" rather than "went wrong".
-bool isDenial(Sv code)
-{
-    static const Sv needles[] = { "AccessDenied", "Unauthorized", "NotAuthorized", "Forbidden", "Denied",
-                                  "NoPermission", "InvalidClientTokenId", "SignatureDoesNotMatch" };
-    for (Sv n : needles)
-        if (code.find(n) != Sv::npos)
-            return true;
-    return false;
-}
-
-// ---- a scanner over validated JSON text: finds where values start and end, so every record gets
-// the line it starts on and its raw text. Iterative (no recursion), so hostile nesting is harmless.
-
-qsizetype skipWs(QByteArrayView s, qsizetype i)
-{
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-        ++i;
-    return i;
-}
-
-qsizetype skipString(QByteArrayView s, qsizetype i)
-{
-    for (++i; i < s.size(); ++i) {
-        if (s[i] == '\\')
-            ++i;
-        else if (s[i] == '"')
-            return i + 1;
+    bool isIp(Sv s)
+    {
+        if (s.size() > 45)
+            return false;
+        char buf[64];
+        memcpy(buf, s.data(), s.size());
+        buf[s.size()] = 0;
+        unsigned char out[16];
+        return inet_pton(AF_INET, buf, out) == 1 || inet_pton(AF_INET6, buf, out) == 1;
     }
-    return s.size();
-}
 
-qsizetype skipValue(QByteArrayView s, qsizetype i)
-{
-    if (i >= s.size())
+    /// errorCode values that mean "not allowed" rather than "went wrong".
+    bool isDenial(Sv code)
+    {
+        static const Sv needles[] = { "AccessDenied", "Unauthorized", "NotAuthorized", "Forbidden", "Denied",
+            "NoPermission", "InvalidClientTokenId", "SignatureDoesNotMatch" };
+        for (Sv n : needles)
+            if (code.find(n) != Sv::npos)
+                return true;
+        return false;
+    }
+
+    // ---- a scanner over validated JSON text: finds where values start and end, so every record gets
+    // the line it starts on and its raw text. Iterative (no recursion), so hostile nesting is harmless.
+
+    qsizetype skipWs(QByteArrayView s, qsizetype i)
+    {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+            ++i;
         return i;
-    const char c = s[i];
-    if (c == '"')
-        return skipString(s, i);
-    if (c == '{' || c == '[') {
-        int64_t depth = 0;
-        for (; i < s.size(); ++i) {
-            const char x = s[i];
-            if (x == '"') {
-                i = skipString(s, i) - 1;
-            } else if (x == '{' || x == '[') {
-                ++depth;
-            } else if (x == '}' || x == ']') {
-                if (--depth == 0)
-                    return i + 1;
-            }
+    }
+
+    qsizetype skipString(QByteArrayView s, qsizetype i)
+    {
+        for (++i; i < s.size(); ++i) {
+            if (s[i] == '\\')
+                ++i;
+            else if (s[i] == '"')
+                return i + 1;
         }
         return s.size();
     }
-    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n'
-           && s[i] != '\r')
-        ++i;
-    return i;
-}
 
-struct Span
-{
-    qsizetype begin, end;
-};
-
-/// Elements of the array starting at `s[arr] == '['`.
-std::vector<Span> arrayElements(QByteArrayView s, qsizetype arr)
-{
-    std::vector<Span> out;
-    qsizetype i = skipWs(s, arr + 1);
-    while (i < s.size() && s[i] != ']') {
-        const qsizetype e = skipValue(s, i);
-        out.push_back({ i, e });
-        i = skipWs(s, e);
-        if (i < s.size() && s[i] == ',')
-            i = skipWs(s, i + 1);
-    }
-    return out;
-}
-
-/// In the object starting at `s[obj] == '{'`, the offset of the value of the first member whose key
-/// (as written, without unescaping) is one of `keys` and whose value is an array; -1 if none.
-qsizetype findArrayMember(QByteArrayView s, qsizetype obj, std::initializer_list<QByteArrayView> keys, QByteArray &foundKey)
-{
-    qsizetype i = skipWs(s, obj + 1);
-    while (i < s.size() && s[i] == '"') {
-        const qsizetype ke = skipString(s, i);
-        const QByteArrayView key = s.sliced(i + 1, std::max<qsizetype>(0, ke - i - 2));
-        qsizetype v = skipWs(s, ke);
-        if (v < s.size() && s[v] == ':')
-            v = skipWs(s, v + 1);
-        if (v < s.size() && s[v] == '[')
-            for (QByteArrayView k : keys)
-                if (key == k) {
-                    foundKey = key.toByteArray();
-                    return v;
+    qsizetype skipValue(QByteArrayView s, qsizetype i)
+    {
+        if (i >= s.size())
+            return i;
+        const char c = s[i];
+        if (c == '"')
+            return skipString(s, i);
+        if (c == '{' || c == '[') {
+            int64_t depth = 0;
+            for (; i < s.size(); ++i) {
+                const char x = s[i];
+                if (x == '"') {
+                    i = skipString(s, i) - 1;
+                } else if (x == '{' || x == '[') {
+                    ++depth;
+                } else if (x == '}' || x == ']') {
+                    if (--depth == 0)
+                        return i + 1;
                 }
-        i = skipWs(s, skipValue(s, v));
-        if (i < s.size() && s[i] == ',')
-            i = skipWs(s, i + 1);
-    }
-    return -1;
-}
-
-/// Line (1-based) and column of byte `offset`.
-std::pair<int64_t, int64_t> lineColumn(QByteArrayView s, qsizetype offset)
-{
-    int64_t line = 1;
-    qsizetype lineStart = 0;
-    for (qsizetype i = 0; i < std::min(offset, s.size()); ++i)
-        if (s[i] == '\n') {
-            ++line;
-            lineStart = i + 1;
+            }
+            return s.size();
         }
-    return { line, offset - lineStart + 1 };
-}
+        while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n'
+            && s[i] != '\r')
+            ++i;
+        return i;
+    }
+
+    struct Span
+    {
+        qsizetype begin, end;
+    };
+
+    /// Elements of the array starting at `s[arr] == '['`.
+    std::vector<Span> arrayElements(QByteArrayView s, qsizetype arr)
+    {
+        std::vector<Span> out;
+        qsizetype i = skipWs(s, arr + 1);
+        while (i < s.size() && s[i] != ']') {
+            const qsizetype e = skipValue(s, i);
+            out.push_back({ i, e });
+            i = skipWs(s, e);
+            if (i < s.size() && s[i] == ',')
+                i = skipWs(s, i + 1);
+        }
+        return out;
+    }
+
+    /// In the object starting at `s[obj] == '{'`, the offset of the value of the first member whose key
+    /// (as written, without unescaping) is one of `keys` and whose value is an array; -1 if none.
+    qsizetype findArrayMember(
+        QByteArrayView s, qsizetype obj, std::initializer_list<QByteArrayView> keys, QByteArray& foundKey)
+    {
+        qsizetype i = skipWs(s, obj + 1);
+        while (i < s.size() && s[i] == '"') {
+            const qsizetype ke = skipString(s, i);
+            const QByteArrayView key = s.sliced(i + 1, std::max<qsizetype>(0, ke - i - 2));
+            qsizetype v = skipWs(s, ke);
+            if (v < s.size() && s[v] == ':')
+                v = skipWs(s, v + 1);
+            if (v < s.size() && s[v] == '[')
+                for (QByteArrayView k : keys)
+                    if (key == k) {
+                        foundKey = key.toByteArray();
+                        return v;
+                    }
+            i = skipWs(s, skipValue(s, v));
+            if (i < s.size() && s[i] == ',')
+                i = skipWs(s, i + 1);
+        }
+        return -1;
+    }
+
+    /// Line (1-based) and column of byte `offset`.
+    std::pair<int64_t, int64_t> lineColumn(QByteArrayView s, qsizetype offset)
+    {
+        int64_t line = 1;
+        qsizetype lineStart = 0;
+        for (qsizetype i = 0; i < std::min(offset, s.size()); ++i)
+            if (s[i] == '\n') {
+                ++line;
+                lineStart = i + 1;
+            }
+        return { line, offset - lineStart + 1 };
+    }
 
 } // namespace
 
@@ -175,13 +176,13 @@ struct CloudTrailParser::Impl
         return countedLine;
     }
 
-    Status parse(QByteArrayView data, RecordSink &sink, int64_t &records);
-    Status parseLines(QByteArrayView data, RecordSink &sink, int64_t &records);
-    Status item(simdjson::dom::element item, int64_t line, QByteArrayView raw, RecordSink &sink);
-    Status record(simdjson::dom::object rec, Sv fallbackId, int64_t line, QByteArrayView raw, RecordSink &sink);
+    Status parse(QByteArrayView data, RecordSink& sink, int64_t& records);
+    Status parseLines(QByteArrayView data, RecordSink& sink, int64_t& records);
+    Status item(simdjson::dom::element item, int64_t line, QByteArrayView raw, RecordSink& sink);
+    Status record(simdjson::dom::object rec, Sv fallbackId, int64_t line, QByteArrayView raw, RecordSink& sink);
 };
 
-CloudTrailParser::CloudTrailParser(const FormatContext &ctx)
+CloudTrailParser::CloudTrailParser(const FormatContext& ctx)
     : d(std::make_unique<Impl>())
 {
     d->ctx = ctx;
@@ -189,9 +190,9 @@ CloudTrailParser::CloudTrailParser(const FormatContext &ctx)
 
 CloudTrailParser::~CloudTrailParser() = default;
 
-Status CloudTrailParser::parse(QByteArrayView data, RecordSink &sink) { return d->parse(data, sink, records); }
+Status CloudTrailParser::parse(QByteArrayView data, RecordSink& sink) { return d->parse(data, sink, records); }
 
-Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink &sink, int64_t &records)
+Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink& sink, int64_t& records)
 {
     if (data.startsWith("\xEF\xBB\xBF"))
         data = data.sliced(3);
@@ -202,7 +203,8 @@ Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink &sink, int6
     if (start == data.size())
         return Error(Error::Code::Parse, tr("the file is empty (expected CloudTrail JSON)"));
     if (data[start] != '{' && data[start] != '[')
-        return Error(Error::Code::Parse, tr("line %1: not JSON (CloudTrail logs start with '{' or '[')").arg(lineColumn(data, start).first));
+        return Error(Error::Code::Parse,
+            tr("line %1: not JSON (CloudTrail logs start with '{' or '[')").arg(lineColumn(data, start).first));
 
     padded.resize(size_t(data.size()) + simdjson::SIMDJSON_PADDING);
     memcpy(padded.data(), data.data(), size_t(data.size()));
@@ -210,7 +212,7 @@ Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink &sink, int6
     const auto err = parser.parse(padded.data(), size_t(data.size()), false).get(doc);
     if (err) {
         // Not one JSON document. JSON Lines when the first line is a JSON value on its own.
-        const char *nl = static_cast<const char *>(memchr(data.data() + start, '\n', size_t(data.size() - start)));
+        const char* nl = static_cast<const char*>(memchr(data.data() + start, '\n', size_t(data.size() - start)));
         const qsizetype firstEnd = nl ? nl - data.data() : data.size();
         if (nl) {
             simdjson::dom::parser probe;
@@ -224,7 +226,7 @@ Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink &sink, int6
             qsizetype ls = 0;
             int64_t line = 1;
             while (ls < data.size()) {
-                const char *e = static_cast<const char *>(memchr(data.data() + ls, '\n', size_t(data.size() - ls)));
+                const char* e = static_cast<const char*>(memchr(data.data() + ls, '\n', size_t(data.size() - ls)));
                 const qsizetype le = e ? e - data.data() : data.size();
                 if (!simdjson::validate_utf8(data.data() + ls, size_t(le - ls)))
                     break;
@@ -238,7 +240,8 @@ Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink &sink, int6
         QJsonDocument::fromJson(data.toByteArray(), &pe);
         if (pe.error != QJsonParseError::NoError) {
             const auto [line, col] = lineColumn(data, pe.offset);
-            return Error(Error::Code::Parse, tr("line %1, column %2: invalid JSON: %3").arg(line).arg(col).arg(pe.errorString()));
+            return Error(Error::Code::Parse,
+                tr("line %1, column %2: invalid JSON: %3").arg(line).arg(col).arg(pe.errorString()));
         }
         return Error(Error::Code::Parse, tr("invalid JSON: %1").arg(QString::fromUtf8(simdjson::error_message(err))));
     }
@@ -269,12 +272,13 @@ Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink &sink, int6
             return item(doc, lineAt(start), data.sliced(start), sink);
         }
         return Error(Error::Code::Parse,
-                     tr("line %1: the JSON object has no \"Records\" or \"Events\" array and is not a CloudTrail record")
-                         .arg(lineColumn(data, start).first));
+            tr("line %1: the JSON object has no \"Records\" or \"Events\" array and is not a CloudTrail record")
+                .arg(lineColumn(data, start).first));
     }
     simdjson::dom::array arr;
     if (root.at_key(std::string_view(key.constData(), size_t(key.size()))).get_array().get(arr))
-        return Error(Error::Code::Parse, tr("line %1: \"%2\" is not an array").arg(lineColumn(data, arrAt).first).arg(QString::fromUtf8(key)));
+        return Error(Error::Code::Parse,
+            tr("line %1: \"%2\" is not an array").arg(lineColumn(data, arrAt).first).arg(QString::fromUtf8(key)));
     const auto spans = arrayElements(data, arrAt);
     size_t k = 0;
     for (simdjson::dom::element el : arr) {
@@ -288,12 +292,12 @@ Status CloudTrailParser::Impl::parse(QByteArrayView data, RecordSink &sink, int6
     return ok();
 }
 
-Status CloudTrailParser::Impl::parseLines(QByteArrayView data, RecordSink &sink, int64_t &records)
+Status CloudTrailParser::Impl::parseLines(QByteArrayView data, RecordSink& sink, int64_t& records)
 {
     qsizetype pos = 0;
     int64_t lineNo = 0;
     while (pos < data.size()) {
-        const char *nl = static_cast<const char *>(memchr(data.data() + pos, '\n', size_t(data.size() - pos)));
+        const char* nl = static_cast<const char*>(memchr(data.data() + pos, '\n', size_t(data.size() - pos)));
         const qsizetype end = nl ? nl - data.data() : data.size();
         QByteArrayView line = data.sliced(pos, end - pos);
         pos = end + 1;
@@ -307,8 +311,9 @@ Status CloudTrailParser::Impl::parseLines(QByteArrayView data, RecordSink &sink,
         simdjson::dom::element doc;
         if (auto err = parser.parse(padded.data(), size_t(line.size()), false).get(doc)) {
             ++records;
-            const QString why = err == simdjson::UTF8_ERROR ? tr("invalid UTF-8")
-                                                             : tr("invalid JSON: %1").arg(QString::fromUtf8(simdjson::error_message(err)));
+            const QString why = err == simdjson::UTF8_ERROR
+                ? tr("invalid UTF-8")
+                : tr("invalid JSON: %1").arg(QString::fromUtf8(simdjson::error_message(err)));
             if (auto st = sink.quarantine(lineNo, why, line); !st)
                 return st;
             continue;
@@ -333,7 +338,7 @@ Status CloudTrailParser::Impl::parseLines(QByteArrayView data, RecordSink &sink,
     return ok();
 }
 
-Status CloudTrailParser::Impl::item(simdjson::dom::element el, int64_t line, QByteArrayView raw, RecordSink &sink)
+Status CloudTrailParser::Impl::item(simdjson::dom::element el, int64_t line, QByteArrayView raw, RecordSink& sink)
 {
     simdjson::dom::object obj;
     if (el.get_object().get(obj))
@@ -351,18 +356,20 @@ Status CloudTrailParser::Impl::item(simdjson::dom::element el, int64_t line, QBy
     innerPadded.assign(text.data(), text.size());
     simdjson::dom::element inner_doc;
     if (auto err = inner.parse(innerPadded).get(inner_doc))
-        return sink.quarantine(line, tr("CloudTrailEvent is not valid JSON: %1").arg(QString::fromUtf8(simdjson::error_message(err))), raw);
+        return sink.quarantine(line,
+            tr("CloudTrailEvent is not valid JSON: %1").arg(QString::fromUtf8(simdjson::error_message(err))), raw);
     simdjson::dom::object rec;
     if (inner_doc.get_object().get(rec))
         return sink.quarantine(line, tr("CloudTrailEvent is not a JSON object"), raw);
     return record(rec, outerId, line, raw, sink);
 }
 
-Status CloudTrailParser::Impl::record(simdjson::dom::object rec, Sv fallbackId, int64_t line, QByteArrayView raw, RecordSink &sink)
+Status CloudTrailParser::Impl::record(
+    simdjson::dom::object rec, Sv fallbackId, int64_t line, QByteArrayView raw, RecordSink& sink)
 {
     // A string member: absent and null give an empty view; any other type is an error.
     QString typeError;
-    const auto str = [&](simdjson::dom::object o, std::initializer_list<Sv> keys, const char *label = nullptr) -> Sv {
+    const auto str = [&](simdjson::dom::object o, std::initializer_list<Sv> keys, const char* label = nullptr) -> Sv {
         for (Sv k : keys) {
             simdjson::dom::element v;
             if (o.at_key(k).get(v) || v.is_null())
@@ -418,9 +425,14 @@ Status CloudTrailParser::Impl::record(simdjson::dom::object rec, Sv fallbackId, 
         return sink.quarantine(line, tr("eventTime %1: %2").arg(quoted(time), ts.error), raw);
     if (name.empty())
         return sink.quarantine(line, tr("eventName is missing"), raw);
-    Sv actor = !arn.empty() ? arn : !userName.empty() ? userName : !principalId.empty() ? principalId : !invokedBy.empty() ? invokedBy : type;
+    Sv actor = !arn.empty()    ? arn
+        : !userName.empty()    ? userName
+        : !principalId.empty() ? principalId
+        : !invokedBy.empty()   ? invokedBy
+                               : type;
     if (actor.empty())
-        return sink.quarantine(line, tr("userIdentity names no actor (no arn, userName, principalId, invokedBy or type)"), raw);
+        return sink.quarantine(
+            line, tr("userIdentity names no actor (no arn, userName, principalId, invokedBy or type)"), raw);
 
     ev.ts = ts.ts;
     ev.tsText = bv(time).toByteArray();
@@ -467,7 +479,8 @@ Status CloudTrailParser::Impl::record(simdjson::dom::object rec, Sv fallbackId, 
             continue;
         const std::string m = simdjson::minify(field.value);
         const QByteArrayView json(m.data(), qsizetype(m.size()));
-        if (k == "requestParameters" || k == "responseElements" || k == "resources" || k == "errorCode" || k == "errorMessage")
+        if (k == "requestParameters" || k == "responseElements" || k == "resources" || k == "errorCode"
+            || k == "errorMessage")
             details.addRaw(bv(k), json);
         else
             extra.addRaw(bv(k), json);

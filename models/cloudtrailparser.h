@@ -16,9 +16,9 @@ namespace casebook {
 class CloudTrailParser final : public FormatParser
 {
 public:
-    explicit CloudTrailParser(const FormatContext &ctx);
+    explicit CloudTrailParser(const FormatContext& ctx);
     ~CloudTrailParser() override;
-    Status parse(QByteArrayView data, RecordSink &sink) override;
+    Status parse(QByteArrayView data, RecordSink& sink) override;
 
 private:
     struct Impl;

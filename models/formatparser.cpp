@@ -13,7 +13,7 @@
 namespace casebook::formats {
 
 namespace {
-QString tr(const char *s) { return QCoreApplication::translate("formats", s); }
+    QString tr(const char* s) { return QCoreApplication::translate("formats", s); }
 } // namespace
 
 bool isWholeFileFormat(QStringView format) { return !kindOf(format).isEmpty(); }
@@ -27,7 +27,7 @@ QString kindOf(QStringView f)
     return {};
 }
 
-std::unique_ptr<FormatParser> makeParser(QStringView f, const FormatContext &ctx)
+std::unique_ptr<FormatParser> makeParser(QStringView f, const FormatContext& ctx)
 {
     if (f == u"cloudtrail")
         return std::make_unique<CloudTrailParser>(ctx);
@@ -38,7 +38,7 @@ std::unique_ptr<FormatParser> makeParser(QStringView f, const FormatContext &ctx
     return nullptr;
 }
 
-Status parseFile(FormatParser &parser, QByteArrayView data, RecordSink &sink)
+Status parseFile(FormatParser& parser, QByteArrayView data, RecordSink& sink)
 {
     if (!isGzip(data))
         return parser.parse(data, sink);
@@ -58,27 +58,27 @@ Result<QByteArray> gunzip(QByteArrayView data, int64_t maxBytes)
         return Error(Error::Code::Parse, tr("cannot initialise zlib"));
     struct End
     {
-        z_stream *z;
+        z_stream* z;
         ~End() { inflateEnd(z); }
     } end { &zs };
     QByteArray out;
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     zs.avail_in = uInt(data.size());
     char buf[1 << 16];
     for (;;) {
-        zs.next_out = reinterpret_cast<Bytef *>(buf);
+        zs.next_out = reinterpret_cast<Bytef*>(buf);
         zs.avail_out = sizeof buf;
         const int r = inflate(&zs, Z_NO_FLUSH);
         const qsizetype produced = qsizetype(sizeof buf - zs.avail_out);
         if (out.size() + produced > maxBytes)
             return Error(Error::Code::Parse,
-                         tr("gzip data inflates beyond %1 MiB, the limit for files that are parsed whole").arg(maxBytes >> 20));
+                tr("gzip data inflates beyond %1 MiB, the limit for files that are parsed whole").arg(maxBytes >> 20));
         out.append(buf, produced);
         if (r == Z_STREAM_END) {
             if (zs.avail_in == 0)
                 return out;
             // Another gzip member follows (concatenated .gz files are one valid gzip file).
-            if (!isGzip(QByteArrayView(reinterpret_cast<const char *>(zs.next_in), zs.avail_in)))
+            if (!isGzip(QByteArrayView(reinterpret_cast<const char*>(zs.next_in), zs.avail_in)))
                 return Error(Error::Code::Parse, tr("gzip data is followed by %1 bytes of garbage").arg(zs.avail_in));
             if (inflateReset(&zs) != Z_OK)
                 return Error(Error::Code::Parse, tr("cannot reset zlib"));
@@ -100,7 +100,7 @@ Result<QByteArray> gunzip(QByteArrayView data, int64_t maxBytes)
     }
 }
 
-Timestamp startOfDay(int y, int m, int d, const QTimeZone &zone)
+Timestamp startOfDay(int y, int m, int d, const QTimeZone& zone)
 {
     Timestamp ts;
     const int64_t localMs = daysFromCivil(y, unsigned(m), unsigned(d)) * 86400000LL;
@@ -110,7 +110,8 @@ Timestamp startOfDay(int y, int m, int d, const QTimeZone &zone)
     }
     // Same method as parseTimestamp: try the offsets in force around the day; midnight that falls in a
     // daylight-saving gap (a few zones switch at 00:00) is taken as the first instant after the gap.
-    const auto offsetAt = [&](int64_t utcMs) { return zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC)); };
+    const auto offsetAt
+        = [&](int64_t utcMs) { return zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC)); };
     const int candidates[2] = { offsetAt(localMs - 86400000LL), offsetAt(localMs + 86400000LL) };
     bool found = false;
     for (int off : candidates) {
@@ -130,7 +131,7 @@ Timestamp startOfDay(int y, int m, int d, const QTimeZone &zone)
     return ts;
 }
 
-void appendJsonString(QByteArray &out, QByteArrayView s)
+void appendJsonString(QByteArray& out, QByteArrayView s)
 {
     out.append('"');
     for (char c : s) {

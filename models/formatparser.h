@@ -43,10 +43,10 @@ class RecordSink
 {
 public:
     virtual ~RecordSink() = default;
-    virtual Status event(const EventRecord &e) = 0;
-    virtual Status transaction(const TransactionRecord &t) = 0;
+    virtual Status event(const EventRecord& e) = 0;
+    virtual Status transaction(const TransactionRecord& t) = 0;
     /// A record that cannot be imported: `line` where it starts, `reason` for the user, `raw` as found.
-    virtual Status quarantine(int64_t line, const QString &reason, QByteArrayView raw) = 0;
+    virtual Status quarantine(int64_t line, const QString& reason, QByteArrayView raw) = 0;
 };
 
 /// A parser for a file format whose structure is not line-based (JSON documents, XML) or that needs
@@ -62,7 +62,7 @@ class FormatParser
 {
 public:
     virtual ~FormatParser() = default;
-    virtual Status parse(QByteArrayView data, RecordSink &sink) = 0;
+    virtual Status parse(QByteArrayView data, RecordSink& sink) = 0;
     int64_t records = 0;
 };
 
@@ -73,47 +73,47 @@ struct FormatContext
 
 namespace formats {
 
-/// Whole-file formats are buffered in memory; larger files are rejected with a message saying so.
-constexpr int64_t kMaxWholeFileBytes = 256LL << 20;
+    /// Whole-file formats are buffered in memory; larger files are rejected with a message saying so.
+    constexpr int64_t kMaxWholeFileBytes = 256LL << 20;
 
-/// The manifest `format` values read by a FormatParser: cloudtrail, camt.053 (also camt.052 and
-/// camt.054, the same parser), mt940 (also mt942).
-bool isWholeFileFormat(QStringView format);
-/// The manifest `kind` a whole-file format must have ("audit" or "transactions"); empty if unknown.
-QString kindOf(QStringView format);
-/// A parser for `format`, or null when the format is not a whole-file format.
-std::unique_ptr<FormatParser> makeParser(QStringView format, const FormatContext &ctx);
-/// Runs `parser` over a whole file: inflates it first when it is gzip-compressed (any format), then
-/// parses. Errors are those of gunzip() and of the parser.
-Status parseFile(FormatParser &parser, QByteArrayView data, RecordSink &sink);
+    /// The manifest `format` values read by a FormatParser: cloudtrail, camt.053 (also camt.052 and
+    /// camt.054, the same parser), mt940 (also mt942).
+    bool isWholeFileFormat(QStringView format);
+    /// The manifest `kind` a whole-file format must have ("audit" or "transactions"); empty if unknown.
+    QString kindOf(QStringView format);
+    /// A parser for `format`, or null when the format is not a whole-file format.
+    std::unique_ptr<FormatParser> makeParser(QStringView format, const FormatContext& ctx);
+    /// Runs `parser` over a whole file: inflates it first when it is gzip-compressed (any format), then
+    /// parses. Errors are those of gunzip() and of the parser.
+    Status parseFile(FormatParser& parser, QByteArrayView data, RecordSink& sink);
 
-/// True when `data` starts with the gzip magic bytes.
-bool isGzip(QByteArrayView data);
-/// Inflates a gzip stream (several members are concatenated, as gzip does), verifying each member's
-/// CRC-32 and length. Fails on corrupt or truncated data and when the output would exceed `maxBytes`.
-Result<QByteArray> gunzip(QByteArrayView data, int64_t maxBytes = kMaxWholeFileBytes);
+    /// True when `data` starts with the gzip magic bytes.
+    bool isGzip(QByteArrayView data);
+    /// Inflates a gzip stream (several members are concatenated, as gzip does), verifying each member's
+    /// CRC-32 and length. Fails on corrupt or truncated data and when the output would exceed `maxBytes`.
+    Result<QByteArray> gunzip(QByteArrayView data, int64_t maxBytes = kMaxWholeFileBytes);
 
-/// Midnight of a calendar date in `zone` (UTC when invalid): used for formats that only state dates.
-Timestamp startOfDay(int y, int m, int d, const QTimeZone &zone);
+    /// Midnight of a calendar date in `zone` (UTC when invalid): used for formats that only state dates.
+    Timestamp startOfDay(int y, int m, int d, const QTimeZone& zone);
 
-/// Helpers shared by the parsers: JSON string escaping into `out` (with quotes), and an extra/details
-/// JSON object builder that skips empty values.
-void appendJsonString(QByteArray &out, QByteArrayView s);
-class JsonObjectBuilder
-{
-public:
-    /// Adds "key": "value" when value is not empty.
-    void addString(QByteArrayView key, QByteArrayView value);
-    /// Adds "key": <json> verbatim (json must be valid JSON) when json is not empty.
-    void addRaw(QByteArrayView key, QByteArrayView json);
-    bool isEmpty() const { return m_out.isEmpty(); }
-    /// The object, or an empty QByteArray (stored as NULL) when nothing was added.
-    QByteArray result() const { return m_out.isEmpty() ? QByteArray() : m_out + '}'; }
+    /// Helpers shared by the parsers: JSON string escaping into `out` (with quotes), and an extra/details
+    /// JSON object builder that skips empty values.
+    void appendJsonString(QByteArray& out, QByteArrayView s);
+    class JsonObjectBuilder
+    {
+    public:
+        /// Adds "key": "value" when value is not empty.
+        void addString(QByteArrayView key, QByteArrayView value);
+        /// Adds "key": <json> verbatim (json must be valid JSON) when json is not empty.
+        void addRaw(QByteArrayView key, QByteArrayView json);
+        bool isEmpty() const { return m_out.isEmpty(); }
+        /// The object, or an empty QByteArray (stored as NULL) when nothing was added.
+        QByteArray result() const { return m_out.isEmpty() ? QByteArray() : m_out + '}'; }
 
-private:
-    void key(QByteArrayView k);
-    QByteArray m_out;
-};
+    private:
+        void key(QByteArrayView k);
+        QByteArray m_out;
+    };
 
 } // namespace formats
 

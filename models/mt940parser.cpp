@@ -14,171 +14,180 @@ namespace casebook {
 
 namespace {
 
-QString tr(const char *s) { return QCoreApplication::translate("Mt940Parser", s); }
+    QString tr(const char* s) { return QCoreApplication::translate("Mt940Parser", s); }
 
-QString qs(QByteArrayView v) { return QString::fromUtf8(v); }
-QString quoted(QByteArrayView v) { return u'"' + QString::fromUtf8(v.first(std::min<qsizetype>(v.size(), 80))) + u'"'; }
+    QString qs(QByteArrayView v) { return QString::fromUtf8(v); }
+    QString quoted(QByteArrayView v)
+    {
+        return u'"' + QString::fromUtf8(v.first(std::min<qsizetype>(v.size(), 80))) + u'"';
+    }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+    bool isDigit(char c) { return c >= '0' && c <= '9'; }
+    bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
 
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-bool validDate(int y, int m, int d)
-{
-    static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return m >= 1 && m <= 12 && d >= 1 && d <= (m == 2 && isLeap(y) ? 29 : dim[m - 1]);
-}
+    bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+    bool validDate(int y, int m, int d)
+    {
+        static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        return m >= 1 && m <= 12 && d >= 1 && d <= (m == 2 && isLeap(y) ? 29 : dim[m - 1]);
+    }
 
-int num(QByteArrayView v, qsizetype pos, int n)
-{
-    int x = 0;
-    for (int i = 0; i < n; ++i)
-        x = x * 10 + (v[pos + i] - '0');
-    return x;
-}
+    int num(QByteArrayView v, qsizetype pos, int n)
+    {
+        int x = 0;
+        for (int i = 0; i < n; ++i)
+            x = x * 10 + (v[pos + i] - '0');
+        return x;
+    }
 
-bool allDigits(QByteArrayView v, qsizetype pos, int n)
-{
-    if (pos + n > v.size())
-        return false;
-    for (int i = 0; i < n; ++i)
-        if (!isDigit(v[pos + i]))
+    bool allDigits(QByteArrayView v, qsizetype pos, int n)
+    {
+        if (pos + n > v.size())
             return false;
-    return true;
-}
+        for (int i = 0; i < n; ++i)
+            if (!isDigit(v[pos + i]))
+                return false;
+        return true;
+    }
 
-/// SWIFT two-digit years: 80..99 → 19xx, else 20xx.
-int fullYear(int yy) { return yy >= 80 ? 1900 + yy : 2000 + yy; }
+    /// SWIFT two-digit years: 80..99 → 19xx, else 20xx.
+    int fullYear(int yy) { return yy >= 80 ? 1900 + yy : 2000 + yy; }
 
-QByteArray isoDate(int y, int m, int d) { return QString::asprintf("%04d-%02d-%02d", y, m, d).toLatin1(); }
+    QByteArray isoDate(int y, int m, int d) { return QString::asprintf("%04d-%02d-%02d", y, m, d).toLatin1(); }
 
-/// A SWIFT amount: digits with one decimal comma ("1234,56", "300,"), up to 15 characters. Returns
-/// the dotted decimal text ("1234.56", "300") or nullopt.
-std::optional<QByteArray> swiftAmount(QByteArrayView v)
-{
-    if (v.isEmpty() || v.size() > 15 || !isDigit(v[0]))
-        return std::nullopt;
-    const qsizetype comma = v.indexOf(',');
-    if (comma < 0)
-        return std::nullopt;
-    for (qsizetype i = 0; i < v.size(); ++i)
-        if (i != comma && !isDigit(v[i]))
+    /// A SWIFT amount: digits with one decimal comma ("1234,56", "300,"), up to 15 characters. Returns
+    /// the dotted decimal text ("1234.56", "300") or nullopt.
+    std::optional<QByteArray> swiftAmount(QByteArrayView v)
+    {
+        if (v.isEmpty() || v.size() > 15 || !isDigit(v[0]))
             return std::nullopt;
-    QByteArray out = v.first(comma).toByteArray();
-    if (comma + 1 < v.size())
-        out += '.' + v.sliced(comma + 1).toByteArray();
-    return out;
-}
+        const qsizetype comma = v.indexOf(',');
+        if (comma < 0)
+            return std::nullopt;
+        for (qsizetype i = 0; i < v.size(); ++i)
+            if (i != comma && !isDigit(v[i]))
+                return std::nullopt;
+        QByteArray out = v.first(comma).toByteArray();
+        if (comma + 1 < v.size())
+            out += '.' + v.sliced(comma + 1).toByteArray();
+        return out;
+    }
 
-struct Field
-{
-    QByteArray tag; ///< e.g. "61", "60F"
-    QByteArray text; ///< content; continuation lines joined with '\n'
-    int64_t line = 0;
-    int64_t endLine = 0;
-};
+    struct Field
+    {
+        QByteArray tag; ///< e.g. "61", "60F"
+        QByteArray text; ///< content; continuation lines joined with '\n'
+        int64_t line = 0;
+        int64_t endLine = 0;
+    };
 
-struct Balance
-{
-    bool present = false;
-    bool credit = true;
-    int y = 0, m = 0, d = 0;
-    QByteArray currency;
-    int64_t e4 = 0;
-    int64_t line = 0;
-    QByteArray text;
-    int64_t signedE4() const { return credit ? e4 : -e4; }
-};
+    struct Balance
+    {
+        bool present = false;
+        bool credit = true;
+        int y = 0, m = 0, d = 0;
+        QByteArray currency;
+        int64_t e4 = 0;
+        int64_t line = 0;
+        QByteArray text;
+        int64_t signedE4() const { return credit ? e4 : -e4; }
+    };
 
-/// :60F:/:62F: content: D/C mark, YYMMDD, currency, amount.
-QString parseBalance(const Field &f, Balance &b)
-{
-    const QByteArray &v = f.text;
-    b.line = f.line;
-    b.text = v;
-    const QString bad = tr("line %1: :%2: %3 is not a balance (D/C mark, YYMMDD date, currency, amount with decimal comma)")
-                            .arg(f.line).arg(QString::fromLatin1(f.tag), quoted(v));
-    if (v.size() < 12 || (v[0] != 'C' && v[0] != 'D') || !allDigits(v, 1, 6))
-        return bad;
-    b.credit = v[0] == 'C';
-    b.y = fullYear(num(v, 1, 2));
-    b.m = num(v, 3, 2);
-    b.d = num(v, 5, 2);
-    if (!validDate(b.y, b.m, b.d))
-        return tr("line %1: :%2: date %3 is not a calendar date").arg(f.line).arg(QString::fromLatin1(f.tag), qs(v.mid(1, 6)));
-    b.currency = v.mid(7, 3);
-    if (!isUpper(b.currency[0]) || !isUpper(b.currency[1]) || !isUpper(b.currency[2]))
-        return bad;
-    const auto amount = swiftAmount(QByteArrayView(v).sliced(10).trimmed());
-    if (!amount)
-        return bad;
-    const money::Parsed p = money::parse(*amount);
-    if (p.error)
-        return tr("line %1: :%2: %3").arg(f.line).arg(QString::fromLatin1(f.tag), money::describe(*p.error));
-    b.e4 = p.e4;
-    b.present = true;
-    return {};
-}
+    /// :60F:/:62F: content: D/C mark, YYMMDD, currency, amount.
+    QString parseBalance(const Field& f, Balance& b)
+    {
+        const QByteArray& v = f.text;
+        b.line = f.line;
+        b.text = v;
+        const QString bad
+            = tr("line %1: :%2: %3 is not a balance (D/C mark, YYMMDD date, currency, amount with decimal comma)")
+                  .arg(f.line)
+                  .arg(QString::fromLatin1(f.tag), quoted(v));
+        if (v.size() < 12 || (v[0] != 'C' && v[0] != 'D') || !allDigits(v, 1, 6))
+            return bad;
+        b.credit = v[0] == 'C';
+        b.y = fullYear(num(v, 1, 2));
+        b.m = num(v, 3, 2);
+        b.d = num(v, 5, 2);
+        if (!validDate(b.y, b.m, b.d))
+            return tr("line %1: :%2: date %3 is not a calendar date")
+                .arg(f.line)
+                .arg(QString::fromLatin1(f.tag), qs(v.mid(1, 6)));
+        b.currency = v.mid(7, 3);
+        if (!isUpper(b.currency[0]) || !isUpper(b.currency[1]) || !isUpper(b.currency[2]))
+            return bad;
+        const auto amount = swiftAmount(QByteArrayView(v).sliced(10).trimmed());
+        if (!amount)
+            return bad;
+        const money::Parsed p = money::parse(*amount);
+        if (p.error)
+            return tr("line %1: :%2: %3").arg(f.line).arg(QString::fromLatin1(f.tag), money::describe(*p.error));
+        b.e4 = p.e4;
+        b.present = true;
+        return {};
+    }
 
-/// :90D:/:90C: (MT942): number of entries, currency, sum.
-struct Summary
-{
-    bool present = false;
-    int64_t count = 0;
-    QByteArray currency;
-    int64_t e4 = 0;
-    int64_t line = 0;
-};
+    /// :90D:/:90C: (MT942): number of entries, currency, sum.
+    struct Summary
+    {
+        bool present = false;
+        int64_t count = 0;
+        QByteArray currency;
+        int64_t e4 = 0;
+        int64_t line = 0;
+    };
 
-QString parseSummary(const Field &f, Summary &s)
-{
-    const QByteArray &v = f.text;
-    qsizetype i = 0;
-    while (i < v.size() && isDigit(v[i]) && i < 6)
-        ++i;
-    const QString bad = tr("line %1: :%2: %3 is not a number of entries, currency and amount").arg(f.line).arg(QString::fromLatin1(f.tag), quoted(v));
-    if (i == 0 || i + 3 > v.size())
-        return bad;
-    s.count = v.first(i).toLongLong();
-    s.currency = v.mid(i, 3);
-    const auto amount = swiftAmount(QByteArrayView(v).sliced(i + 3).trimmed());
-    if (!amount)
-        return bad;
-    const money::Parsed p = money::parse(*amount);
-    if (p.error)
-        return bad;
-    s.e4 = p.e4;
-    s.line = f.line;
-    s.present = true;
-    return {};
-}
+    QString parseSummary(const Field& f, Summary& s)
+    {
+        const QByteArray& v = f.text;
+        qsizetype i = 0;
+        while (i < v.size() && isDigit(v[i]) && i < 6)
+            ++i;
+        const QString bad = tr("line %1: :%2: %3 is not a number of entries, currency and amount")
+                                .arg(f.line)
+                                .arg(QString::fromLatin1(f.tag), quoted(v));
+        if (i == 0 || i + 3 > v.size())
+            return bad;
+        s.count = v.first(i).toLongLong();
+        s.currency = v.mid(i, 3);
+        const auto amount = swiftAmount(QByteArrayView(v).sliced(i + 3).trimmed());
+        if (!amount)
+            return bad;
+        const money::Parsed p = money::parse(*amount);
+        if (p.error)
+            return bad;
+        s.e4 = p.e4;
+        s.line = f.line;
+        s.present = true;
+        return {};
+    }
 
-struct Entry
-{
-    Field f61;
-    std::optional<Field> f86;
-};
+    struct Entry
+    {
+        Field f61;
+        std::optional<Field> f86;
+    };
 
-struct Statement
-{
-    int64_t line = 0;
-    QByteArray ref20, ref21, account, number;
-    Balance opening, closing;
-    QByteArray floorCurrency; ///< MT942 :34F:
-    QByteArray dateTime13D;
-    Summary debits, credits;
-    std::vector<Entry> entries;
-};
+    struct Statement
+    {
+        int64_t line = 0;
+        QByteArray ref20, ref21, account, number;
+        Balance opening, closing;
+        QByteArray floorCurrency; ///< MT942 :34F:
+        QByteArray dateTime13D;
+        Summary debits, credits;
+        std::vector<Entry> entries;
+    };
 
-/// One parsed :61: with its :86:, ready to emit or quarantine.
-struct Parsed61
-{
-    QString error;
-    bool amountKnown = false; ///< the amount and direction were read (even if something else is wrong)
-    bool credit = true;
-    int64_t e4 = 0;
-    TransactionRecord t;
-};
+    /// One parsed :61: with its :86:, ready to emit or quarantine.
+    struct Parsed61
+    {
+        QString error;
+        bool amountKnown = false; ///< the amount and direction were read (even if something else is wrong)
+        bool credit = true;
+        int64_t e4 = 0;
+        TransactionRecord t;
+    };
 
 } // namespace
 
@@ -187,7 +196,7 @@ struct Mt940Parser::Impl
     FormatContext ctx;
     QByteArrayView data;
     std::vector<qsizetype> lineStarts;
-    int64_t *records = nullptr;
+    int64_t* records = nullptr;
 
     QByteArray rawLines(int64_t from, int64_t to) const
     {
@@ -200,12 +209,12 @@ struct Mt940Parser::Impl
         return data.sliced(b, std::min<qsizetype>(e - b, 4096)).toByteArray();
     }
 
-    Status parse(QByteArrayView bytes, RecordSink &sink);
-    Status finish(Statement &st, RecordSink &sink);
-    Parsed61 entry(const Statement &st, const Entry &e, int n);
+    Status parse(QByteArrayView bytes, RecordSink& sink);
+    Status finish(Statement& st, RecordSink& sink);
+    Parsed61 entry(const Statement& st, const Entry& e, int n);
 };
 
-Mt940Parser::Mt940Parser(const FormatContext &ctx)
+Mt940Parser::Mt940Parser(const FormatContext& ctx)
     : d(std::make_unique<Impl>())
 {
     d->ctx = ctx;
@@ -213,13 +222,13 @@ Mt940Parser::Mt940Parser(const FormatContext &ctx)
 
 Mt940Parser::~Mt940Parser() = default;
 
-Status Mt940Parser::parse(QByteArrayView data, RecordSink &sink)
+Status Mt940Parser::parse(QByteArrayView data, RecordSink& sink)
 {
     d->records = &records;
     return d->parse(data, sink);
 }
 
-Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink &sink)
+Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink& sink)
 {
     // Banks still send ISO 8859-1; anything that is not UTF-8 is read as that.
     QByteArray converted;
@@ -279,9 +288,10 @@ Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink &sink)
             continue;
         }
         if (fields.empty() || fields.back().tag == "-")
-            return Error(Error::Code::Parse, tr("line %1: %2 is not inside a field (MT940 fields start with a tag such as :20:)")
-                                                 .arg(lineNo)
-                                                 .arg(quoted(line)));
+            return Error(Error::Code::Parse,
+                tr("line %1: %2 is not inside a field (MT940 fields start with a tag such as :20:)")
+                    .arg(lineNo)
+                    .arg(quoted(line)));
         fields.back().text += '\n' + line.toByteArray();
         fields.back().endLine = lineNo;
     }
@@ -290,8 +300,8 @@ Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink &sink)
 
     std::optional<Statement> st;
     bool lastWasEntry = false; // the previous field was a :61: (so :86: belongs to it)
-    for (const Field &f : fields) {
-        const QByteArray &tag = f.tag;
+    for (const Field& f : fields) {
+        const QByteArray& tag = f.tag;
         if (tag == "-") {
             if (st) {
                 if (auto s = finish(*st, sink); !s)
@@ -312,17 +322,21 @@ Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink &sink)
             continue;
         }
         if (!st)
-            return Error(Error::Code::Parse, tr("line %1: field :%2: comes before any :20: (start of a statement)").arg(f.line).arg(QString::fromLatin1(tag)));
+            return Error(Error::Code::Parse,
+                tr("line %1: field :%2: comes before any :20: (start of a statement)")
+                    .arg(f.line)
+                    .arg(QString::fromLatin1(tag)));
         const bool wasEntry = lastWasEntry;
         lastWasEntry = false;
         if (tag == "21") {
             st->ref21 = f.text.trimmed();
         } else if (tag == "25") {
             if (!st->account.isEmpty())
-                return Error(Error::Code::Parse, tr("line %1: a second :25: (account) inside the statement that starts at line %2; "
-                                                    "after :61: only :86:, another :61: or the closing balance :62F: may follow")
-                                                     .arg(f.line)
-                                                     .arg(st->line));
+                return Error(Error::Code::Parse,
+                    tr("line %1: a second :25: (account) inside the statement that starts at line %2; "
+                       "after :61: only :86:, another :61: or the closing balance :62F: may follow")
+                        .arg(f.line)
+                        .arg(st->line));
             st->account = f.text.trimmed();
             if (st->account.isEmpty())
                 return Error(Error::Code::Parse, tr("line %1: :25: (account) is empty").arg(f.line));
@@ -330,12 +344,18 @@ Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink &sink)
             st->number = f.text.trimmed();
         } else if (tag == "60F" || tag == "60M") {
             if (st->opening.present)
-                return Error(Error::Code::Parse, tr("line %1: a second opening balance in the statement that starts at line %2").arg(f.line).arg(st->line));
+                return Error(Error::Code::Parse,
+                    tr("line %1: a second opening balance in the statement that starts at line %2")
+                        .arg(f.line)
+                        .arg(st->line));
             if (QString why = parseBalance(f, st->opening); !why.isEmpty())
                 return Error(Error::Code::Parse, why);
         } else if (tag == "62F" || tag == "62M") {
             if (st->closing.present)
-                return Error(Error::Code::Parse, tr("line %1: a second closing balance in the statement that starts at line %2").arg(f.line).arg(st->line));
+                return Error(Error::Code::Parse,
+                    tr("line %1: a second closing balance in the statement that starts at line %2")
+                        .arg(f.line)
+                        .arg(st->line));
             if (QString why = parseBalance(f, st->closing); !why.isEmpty())
                 return Error(Error::Code::Parse, why);
         } else if (tag == "34F") {
@@ -347,16 +367,19 @@ Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink &sink)
         } else if (tag == "13D" || tag == "13") {
             st->dateTime13D = f.text.trimmed();
         } else if (tag == "90D" || tag == "90C") {
-            Summary &s = tag == "90D" ? st->debits : st->credits;
+            Summary& s = tag == "90D" ? st->debits : st->credits;
             if (QString why = parseSummary(f, s); !why.isEmpty())
                 return Error(Error::Code::Parse, why);
         } else if (tag == "61") {
             if (st->account.isEmpty())
-                return Error(Error::Code::Parse, tr("line %1: :61: comes before the statement's account (:25:)").arg(f.line));
+                return Error(
+                    Error::Code::Parse, tr("line %1: :61: comes before the statement's account (:25:)").arg(f.line));
             if (!st->opening.present && st->floorCurrency.isEmpty())
-                return Error(Error::Code::Parse, tr("line %1: :61: comes before the statement's opening balance (:60F:)").arg(f.line));
+                return Error(Error::Code::Parse,
+                    tr("line %1: :61: comes before the statement's opening balance (:60F:)").arg(f.line));
             if (st->closing.present)
-                return Error(Error::Code::Parse, tr("line %1: :61: comes after the closing balance (:62F:)").arg(f.line));
+                return Error(
+                    Error::Code::Parse, tr("line %1: :61: comes after the closing balance (:62F:)").arg(f.line));
             st->entries.push_back({ f, std::nullopt });
             lastWasEntry = true;
         } else if (tag == "86") {
@@ -374,19 +397,20 @@ Status Mt940Parser::Impl::parse(QByteArrayView bytes, RecordSink &sink)
     return ok();
 }
 
-Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
+Parsed61 Mt940Parser::Impl::entry(const Statement& st, const Entry& e, int n)
 {
     Parsed61 p;
-    const QByteArray &text = e.f61.text;
+    const QByteArray& text = e.f61.text;
     const qsizetype nl = text.indexOf('\n');
     const QByteArrayView first = nl < 0 ? QByteArrayView(text) : QByteArrayView(text).first(nl);
     const QByteArray supplementary = nl < 0 ? QByteArray() : text.mid(nl + 1).replace('\n', ' ').trimmed();
-    const auto bad = [&](const QString &why) {
+    const auto bad = [&](const QString& why) {
         p.error = why;
         return p;
     };
-    const QString shape = tr(":61: %1 is not value date (YYMMDD), optional entry date (MMDD), D/C mark, amount and type")
-                              .arg(quoted(first));
+    const QString shape
+        = tr(":61: %1 is not value date (YYMMDD), optional entry date (MMDD), D/C mark, amount and type")
+              .arg(quoted(first));
     if (!allDigits(first, 0, 6))
         return bad(shape);
     const int vy = fullYear(num(first, 0, 2)), vm = num(first, 2, 2), vd = num(first, 4, 2);
@@ -400,7 +424,7 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
         i = 10;
     }
     QByteArray mark;
-    for (const char *m : { "RC", "RD", "EC", "ED", "C", "D" })
+    for (const char* m : { "RC", "RD", "EC", "ED", "C", "D" })
         if (first.sliced(i).startsWith(m)) {
             mark = m;
             break;
@@ -430,8 +454,10 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
     p.amountKnown = true;
     const QByteArray type = first.sliced(i, std::min<qsizetype>(4, first.size() - i)).toByteArray();
     const auto alnum = [](char c) { return isDigit(c) || isUpper(c) || (c >= 'a' && c <= 'z'); };
-    if (type.size() != 4 || (type[0] != 'N' && type[0] != 'F' && type[0] != 'S') || !alnum(type[1]) || !alnum(type[2]) || !alnum(type[3]))
-        return bad(tr(":61: transaction type \"%1\" is not N, F or S and three letters or digits").arg(QString::fromUtf8(first.sliced(i)).left(4)));
+    if (type.size() != 4 || (type[0] != 'N' && type[0] != 'F' && type[0] != 'S') || !alnum(type[1]) || !alnum(type[2])
+        || !alnum(type[3]))
+        return bad(tr(":61: transaction type \"%1\" is not N, F or S and three letters or digits")
+                       .arg(QString::fromUtf8(first.sliced(i)).left(4)));
     i += 4;
     const QByteArrayView refs = first.sliced(i);
     const qsizetype slashes = refs.indexOf("//");
@@ -464,7 +490,7 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
     }
     const int bm = hasEntryDate ? em : vm, bd = hasEntryDate ? ed : vd;
 
-    TransactionRecord &t = p.t;
+    TransactionRecord& t = p.t;
     t.line = e.f61.line;
     t.raw = rawLines(e.f61.line, e.f86 ? e.f86->endLine : e.f61.endLine);
     t.ts = formats::startOfDay(by, bm, bd, ctx.zone);
@@ -491,7 +517,7 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
     QByteArray sepaEref, sepaSvwz, rest;
     bool structured = false;
     if (e.f86) {
-        const QByteArray &raw86 = e.f86->text;
+        const QByteArray& raw86 = e.f86->text;
         structured = raw86.size() >= 4 && allDigits(raw86, 0, 3) && raw86[3] == '?';
         if (structured) {
             // Lines are cut at fixed width, even inside a ?NN marker: join without separator.
@@ -501,15 +527,16 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
             std::vector<qsizetype> breaks; // positions in `purpose` where a short subfield ended
             // Subfields are at most 27 characters; a full one was cut at that width (the text
             // continues in the next subfield without a space), a shorter one ended a line of text.
-            const auto join = [](QByteArray &to, const QByteArray &part, bool &lastShort, std::vector<qsizetype> *marks) {
-                if (lastShort && !to.isEmpty() && !part.isEmpty()) {
-                    if (marks)
-                        marks->push_back(to.size());
-                    to += ' ';
-                }
-                to += part;
-                lastShort = part.size() < 27;
-            };
+            const auto join
+                = [](QByteArray& to, const QByteArray& part, bool& lastShort, std::vector<qsizetype>* marks) {
+                      if (lastShort && !to.isEmpty() && !part.isEmpty()) {
+                          if (marks)
+                              marks->push_back(to.size());
+                          to += ' ';
+                      }
+                      to += part;
+                      lastShort = part.size() < 27;
+                  };
             bool purposeShort = false, namesShort = false;
             formats::JsonObjectBuilder other;
             qsizetype k = 3;
@@ -548,10 +575,10 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
             x.addRaw("subfields", other.result());
             // SEPA keywords inside the purpose text. Identifiers (EREF, KREF, ...) end where their
             // subfield line ended; the remittance text (SVWZ) runs to the next keyword.
-            static const char *const keys[] = { "EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "SVWZ+", "ABWA+", "ABWE+",
-                                                "COAM+", "OAMT+", "IBAN+", "BIC+" };
-            std::vector<std::pair<qsizetype, const char *>> hits;
-            for (const char *key : keys)
+            static const char* const keys[] = { "EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "SVWZ+", "ABWA+", "ABWE+",
+                "COAM+", "OAMT+", "IBAN+", "BIC+" };
+            std::vector<std::pair<qsizetype, const char*>> hits;
+            for (const char* key : keys)
                 for (qsizetype at = purpose.indexOf(key); at >= 0; at = purpose.indexOf(key, at + 1))
                     hits.push_back({ at, key });
             std::sort(hits.begin(), hits.end());
@@ -623,7 +650,7 @@ Parsed61 Mt940Parser::Impl::entry(const Statement &st, const Entry &e, int n)
     return p;
 }
 
-Status Mt940Parser::Impl::finish(Statement &st, RecordSink &sink)
+Status Mt940Parser::Impl::finish(Statement& st, RecordSink& sink)
 {
     if (st.account.isEmpty())
         return Error(Error::Code::Parse, tr("line %1: the statement has no account (:25:)").arg(st.line));
@@ -631,7 +658,8 @@ Status Mt940Parser::Impl::finish(Statement &st, RecordSink &sink)
     if (mt942 && st.floorCurrency.isEmpty())
         return Error(Error::Code::Parse, tr("line %1: the statement has no opening balance (:60F:)").arg(st.line));
     if (!mt942 && !st.closing.present)
-        return Error(Error::Code::Parse, tr("line %1: the statement has no closing balance (:62F:); the file may be truncated").arg(st.line));
+        return Error(Error::Code::Parse,
+            tr("line %1: the statement has no closing balance (:62F:); the file may be truncated").arg(st.line));
 
     std::vector<Parsed61> parsed;
     parsed.reserve(st.entries.size());
@@ -640,7 +668,7 @@ Status Mt940Parser::Impl::finish(Statement &st, RecordSink &sink)
     bool overflow = false;
     for (size_t k = 0; k < st.entries.size(); ++k) {
         parsed.push_back(entry(st, st.entries[k], int(k) + 1));
-        const Parsed61 &p = parsed.back();
+        const Parsed61& p = parsed.back();
         // A bad date does not stop the balance check: the amount is still known.
         if (!p.amountKnown) {
             allRead = false;
@@ -657,9 +685,10 @@ Status Mt940Parser::Impl::finish(Statement &st, RecordSink &sink)
 
     QString mismatch;
     const QByteArray currency = mt942 ? st.floorCurrency : st.opening.currency;
-    const QString who = tr("statement %1 (account %2%3, line %4)")
-                            .arg(qs(st.ref20), qs(st.account), st.number.isEmpty() ? QString() : u", no. " + qs(st.number))
-                            .arg(st.line);
+    const QString who
+        = tr("statement %1 (account %2%3, line %4)")
+              .arg(qs(st.ref20), qs(st.account), st.number.isEmpty() ? QString() : u", no. " + qs(st.number))
+              .arg(st.line);
     if (allRead && !overflow && !mt942) {
         int64_t expected = st.opening.signedE4();
         const bool ok = money::addChecked(expected, net);
@@ -671,11 +700,16 @@ Status Mt940Parser::Impl::finish(Statement &st, RecordSink &sink)
         else if (!ok || expected != st.closing.signedE4())
             mismatch = tr("%1 does not balance: opening balance %2 + entries %3 = %4, but the closing balance :62F: "
                           "(line %5) is %6")
-                           .arg(who, (st.opening.credit ? QString() : QStringLiteral("-")) + money::format(st.opening.e4, currency),
-                                (net < 0 ? QStringLiteral("-") : QStringLiteral("+")) + money::format(net < 0 ? -net : net, currency),
-                                (expected < 0 ? QStringLiteral("-") : QString()) + money::format(expected < 0 ? -expected : expected, currency))
+                           .arg(who,
+                               (st.opening.credit ? QString() : QStringLiteral("-"))
+                                   + money::format(st.opening.e4, currency),
+                               (net < 0 ? QStringLiteral("-") : QStringLiteral("+"))
+                                   + money::format(net < 0 ? -net : net, currency),
+                               (expected < 0 ? QStringLiteral("-") : QString())
+                                   + money::format(expected < 0 ? -expected : expected, currency))
                            .arg(st.closing.line)
-                           .arg((st.closing.credit ? QString() : QStringLiteral("-")) + money::format(st.closing.e4, currency));
+                           .arg((st.closing.credit ? QString() : QStringLiteral("-"))
+                               + money::format(st.closing.e4, currency));
     }
     if (allRead && !overflow && mt942) {
         if (st.debits.present && (st.debits.count != debitCount || st.debits.e4 != debitSum))
@@ -698,16 +732,20 @@ Status Mt940Parser::Impl::finish(Statement &st, RecordSink &sink)
     if (overflow)
         mismatch = tr("%1: the sum of the entries overflows").arg(who);
 
-    for (Parsed61 &p : parsed) {
+    for (Parsed61& p : parsed) {
         ++*records;
         if (!p.error.isEmpty()) {
-            const Entry &e = st.entries[size_t(&p - parsed.data())];
-            if (auto s = sink.quarantine(e.f61.line, p.error, rawLines(e.f61.line, e.f86 ? e.f86->endLine : e.f61.endLine)); !s)
+            const Entry& e = st.entries[size_t(&p - parsed.data())];
+            if (auto s
+                = sink.quarantine(e.f61.line, p.error, rawLines(e.f61.line, e.f86 ? e.f86->endLine : e.f61.endLine));
+                !s)
                 return s;
             continue;
         }
         if (!mismatch.isEmpty()) {
-            if (auto s = sink.quarantine(p.t.line, mismatch + tr("; the statement's entries are not imported"), p.t.raw); !s)
+            if (auto s
+                = sink.quarantine(p.t.line, mismatch + tr("; the statement's entries are not imported"), p.t.raw);
+                !s)
                 return s;
             continue;
         }

@@ -20,9 +20,9 @@ namespace casebook {
 class Mt940Parser final : public FormatParser
 {
 public:
-    explicit Mt940Parser(const FormatContext &ctx);
+    explicit Mt940Parser(const FormatContext& ctx);
     ~Mt940Parser() override;
-    Status parse(QByteArrayView data, RecordSink &sink) override;
+    Status parse(QByteArrayView data, RecordSink& sink) override;
 
 private:
     struct Impl;
