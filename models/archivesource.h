@@ -49,6 +49,8 @@ public:
     static Result<std::unique_ptr<ArchiveSource>> open(const QString &path);
 
     virtual bool isZip() const = 0;
+    /// archives.container: "zip", "directory", or "file" (a loose file presented as an archive).
+    virtual QString container() const { return isZip() ? QStringLiteral("zip") : QStringLiteral("directory"); }
     virtual Result<ArchiveListing> list() = 0;
     /// Streams the files in `paths` (container order for a zip, given order for a directory). A file
     /// is read in chunks of up to a few hundred KiB; `maxBytes[i]` caps how many bytes of paths[i] are

@@ -3,6 +3,7 @@
 
 #include "archivesource.h"
 #include "csvreader.h"
+#include "formatparser.h"
 #include "journal.h"
 #include "keyring.h"
 #include "manifest.h"
@@ -16,7 +17,11 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSet>
 #include <QTimeZone>
@@ -678,6 +683,136 @@ private:
     Status m_status = ok();
 };
 
+// ---- whole-file formats (cloudtrail, camt.05x, mt940): buffered, then parsed by a FormatParser ----
+
+/// Writes what a FormatParser reads into the producer's batches, in the same layout as the SEA parsers.
+class BatchSink final : public RecordSink
+{
+public:
+    BatchSink(Producer &p, RowKind kind)
+        : m_p(p)
+        , m_kind(kind)
+    {
+    }
+
+    Status event(const EventRecord &e) override
+    {
+        if (m_kind != RowKind::Event)
+            return Error(Error::Code::Parse, tr("internal error: an audit event from a transactions parser"));
+        Batch &b = m_p.batch(RowKind::Event);
+        const size_t base = b.strs.size();
+        b.strs.resize(base + ev::NStr);
+        const auto put = [&](int col, const QByteArray &v) {
+            if (!v.isEmpty())
+                b.strs[base + size_t(col)] = b.add(v);
+        };
+        put(ev::EventId, e.eventId);
+        put(ev::TsText, e.tsText);
+        put(ev::Actor, e.actor);
+        put(ev::ActorName, e.actorName);
+        put(ev::ActorRole, e.actorRole);
+        put(ev::SourceIp, e.sourceIp);
+        put(ev::Action, e.action);
+        put(ev::Resource, e.resource);
+        put(ev::Outcome, e.outcome);
+        put(ev::SessionId, e.sessionId);
+        put(ev::Details, e.details);
+        put(ev::Extra, e.extra);
+        b.strs[base + ev::Raw] = b.add(QByteArrayView(e.raw).first(std::min<qsizetype>(e.raw.size(), kMaxRawBytes)));
+        b.ints.push_back(e.line);
+        b.ints.push_back(e.ts.utcMs);
+        b.ints.push_back(e.ts.offsetSeconds);
+        return m_p.rowDone();
+    }
+
+    Status transaction(const TransactionRecord &t) override
+    {
+        if (m_kind != RowKind::Transaction)
+            return Error(Error::Code::Parse, tr("internal error: a transaction from an audit parser"));
+        Batch &b = m_p.batch(RowKind::Transaction);
+        const size_t base = b.strs.size();
+        b.strs.resize(base + tx::NStr);
+        const auto put = [&](int col, const QByteArray &v) {
+            if (!v.isEmpty())
+                b.strs[base + size_t(col)] = b.add(v);
+        };
+        put(tx::TxnId, t.txnId);
+        put(tx::TsText, t.tsText);
+        put(tx::ValueDate, t.valueDate);
+        put(tx::DebtorAccount, t.debtorAccount);
+        put(tx::DebtorName, t.debtorName);
+        put(tx::DebtorBank, t.debtorBank);
+        put(tx::CreditorAccount, t.creditorAccount);
+        put(tx::CreditorName, t.creditorName);
+        put(tx::CreditorBank, t.creditorBank);
+        put(tx::AmountText, t.amountText);
+        put(tx::Currency, t.currency);
+        put(tx::Channel, t.channel);
+        put(tx::Status, t.status);
+        put(tx::Reference, t.reference);
+        put(tx::Memo, t.memo);
+        put(tx::Extra, t.extra);
+        b.strs[base + tx::Raw] = b.add(QByteArrayView(t.raw).first(std::min<qsizetype>(t.raw.size(), kMaxRawBytes)));
+        b.ints.push_back(t.line);
+        b.ints.push_back(t.ts.utcMs);
+        b.ints.push_back(t.ts.offsetSeconds);
+        b.ints.push_back(t.amountE4);
+        return m_p.rowDone();
+    }
+
+    Status quarantine(int64_t line, const QString &reason, QByteArrayView raw) override
+    {
+        m_p.quarantine(m_kind, line, reason, raw);
+        return ok();
+    }
+
+private:
+    Producer &m_p;
+    RowKind m_kind;
+};
+
+/// Collects the file (their structure is not line-based, or needs the whole file for its checks),
+/// then hands it to the format's parser. The size cap keeps a hostile file from exhausting memory.
+class WholeFileParser final : public FileParser
+{
+public:
+    WholeFileParser(Producer &p, const QString &format, RowKind kind)
+        : m_p(p)
+        , m_format(format)
+        , m_kind(kind)
+        , m_parser(formats::makeParser(format, FormatContext { p.zone() }))
+    {
+    }
+
+    Status chunk(QByteArrayView data) override
+    {
+        if (m_data.size() + data.size() > formats::kMaxWholeFileBytes)
+            return m_p.fileError(tr("is larger than %1 MiB, the limit for %2 files (they are read whole)")
+                                     .arg(formats::kMaxWholeFileBytes >> 20)
+                                     .arg(m_format));
+        m_data.append(data.data(), data.size());
+        return ok();
+    }
+
+    Status finish() override
+    {
+        BatchSink sink(m_p, m_kind);
+        Status st = formats::parseFile(*m_parser, m_data, sink);
+        records = m_parser->records;
+        m_data.clear();
+        if (!st && st.error().code != Error::Code::Cancelled)
+            return m_p.fileError(st.error().message);
+        return st;
+    }
+
+private:
+    Producer &m_p;
+    QString m_format;
+    RowKind m_kind;
+    std::unique_ptr<FormatParser> m_parser;
+    QByteArray m_data;
+};
+
 Status Producer::beginFile(const QString &path)
 {
     if (m_stop.load(std::memory_order_relaxed))
@@ -687,7 +822,9 @@ Status Producer::beginFile(const QString &path)
     m_file = &m_manifest.files[m_fileIndex];
     m_fileBytes = 0;
     ship();
-    if (m_file->kind == u"audit")
+    if (formats::isWholeFileFormat(m_file->format))
+        m_parser = std::make_unique<WholeFileParser>(*this, m_file->format, m_file->kind == u"audit" ? RowKind::Event : RowKind::Transaction);
+    else if (m_file->kind == u"audit")
         m_parser = std::make_unique<JsonlEventParser>(*this);
     else
         m_parser = std::make_unique<CsvTableParser>(*this, m_file->kind == u"transactions" ? RowKind::Transaction : RowKind::Account);
@@ -911,7 +1048,10 @@ QString ImportResult::outcomeName(Outcome o)
 }
 
 namespace {
-ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
+
+/// The import proper, for any container: a SEA zip or directory, or a loose file dressed as one.
+ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::unique_ptr<ArchiveSource>> src,
+                          const ImportProgressFn &progress, const CancelFn &cancel)
 {
     QElapsedTimer timer;
     timer.start();
@@ -930,7 +1070,6 @@ ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const Im
     };
     const auto isCancelled = [&] { return cancel && cancel(); };
 
-    auto src = ArchiveSource::open(req.archivePath);
     if (!src)
         return finish(ImportResult::Outcome::Rejected, src.error().text());
     ArchiveSource &source = **src;
@@ -942,7 +1081,7 @@ ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const Im
         return finish(ImportResult::Outcome::Rejected, listing.error().text());
     if (!listing->hasManifest)
         return finish(ImportResult::Outcome::Rejected, tr("%1: manifest.json is missing").arg(req.archivePath));
-    if (source.isZip()) {
+    if (source.container() != u"directory") {
         QFile f(req.archivePath);
         if (!f.open(QIODevice::ReadOnly))
             return finish(ImportResult::Outcome::Rejected, tr("Cannot read %1: %2").arg(req.archivePath, f.errorString()));
@@ -989,7 +1128,8 @@ ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const Im
             if (!present.contains(f.path))
                 return finish(ImportResult::Outcome::Rejected, tr("%1: %2 is listed in manifest.json but missing").arg(req.archivePath, f.path));
             const bool supported = (f.kind == u"audit" && f.format == u"sea-jsonl")
-                || ((f.kind == u"transactions" || f.kind == u"accounts") && f.format == u"sea-csv");
+                || ((f.kind == u"transactions" || f.kind == u"accounts") && f.format == u"sea-csv")
+                || (formats::isWholeFileFormat(f.format) && formats::kindOf(f.format) == f.kind);
             if (!supported)
                 return finish(ImportResult::Outcome::Rejected,
                               tr("%1: %2 has kind \"%3\" and format \"%4\", which this version of Casebook cannot read")
@@ -1007,6 +1147,8 @@ ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const Im
         if (sc == SignatureCheck::Invalid)
             return finish(ImportResult::Outcome::Rejected, req.archivePath + u": " + detail);
         res.state = sc == SignatureCheck::Valid ? QStringLiteral("verified") : QStringLiteral("unsigned");
+        if (source.container() == u"file")
+            res.stateDetail = tr("loose file: no manifest or signature from the producer");
     }
 
     int64_t dataBytes = 0;
@@ -1071,7 +1213,7 @@ ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const Im
         a->bind(2, m.exportId);
         a->bind(3, m.tenantId);
         a->bind(4, source.path());
-        a->bind(5, source.isZip() ? QStringLiteral("zip") : QStringLiteral("directory"));
+        a->bind(5, source.container());
         a->bind(6, QByteArrayView(m.raw)); // the exact bytes the signature covers
         if (listing->signature)
             a->bindTransient(7, listing->signature->trimmed());
@@ -1269,22 +1411,250 @@ ImportResult importArchiveImpl(Workspace &ws, const ImportRequest &req, const Im
     return finish(ImportResult::Outcome::Imported);
 }
 
+/// A loose file presented as a one-file archive: the listing holds a manifest synthesized from the
+/// file's hash, size, institution and format, so the import runs through exactly the same checks.
+class LooseFileSource final : public ArchiveSource
+{
+public:
+    LooseFileSource(const QString &path, QString entry, QByteArray manifest, int64_t bytes)
+        : m_entry(std::move(entry))
+        , m_manifest(std::move(manifest))
+        , m_bytes(bytes)
+    {
+        m_path = path;
+    }
+    bool isZip() const override { return false; }
+    QString container() const override { return QStringLiteral("file"); }
+    Result<ArchiveListing> list() override
+    {
+        ArchiveListing l;
+        l.files = QStringList { m_entry };
+        l.hasManifest = true;
+        l.manifest = m_manifest;
+        l.totalBytes = m_bytes;
+        return l;
+    }
+    Status stream(const QStringList &paths, const QVector<int64_t> &maxBytes, ArchiveVisitor &v) override
+    {
+        if (paths.size() != 1 || paths[0] != m_entry)
+            return Error(Error::Code::Archive, tr("%1: internal error: unexpected file list").arg(m_path));
+        QFile f(m_path);
+        if (!f.open(QIODevice::ReadOnly))
+            return Error(Error::Code::Archive, tr("Cannot read %1: %2").arg(m_path, f.errorString()));
+        if (auto st = v.beginFile(m_entry); !st)
+            return st;
+        const int64_t cap = maxBytes.value(0, -1);
+        QByteArray buf(256 << 10, Qt::Uninitialized);
+        int64_t delivered = 0;
+        for (;;) {
+            const qint64 n = f.read(buf.data(), buf.size());
+            if (n < 0)
+                return Error(Error::Code::Archive, tr("Cannot read %1: %2").arg(m_path, f.errorString()));
+            if (n == 0)
+                break;
+            // Never more than one byte past the cap: the consumer then reports the size change.
+            const qint64 give = cap >= 0 ? std::min<qint64>(n, cap + 1 - delivered) : n;
+            if (auto st = v.chunk(QByteArrayView(buf.constData(), give)); !st)
+                return st;
+            delivered += give;
+            if (cap >= 0 && delivered > cap)
+                break;
+        }
+        return v.endFile();
+    }
+
+private:
+    QString m_entry;
+    QByteArray m_manifest;
+    int64_t m_bytes;
+};
+
+/// A rejection is part of what investigators did: journal it (nothing else is written).
+void journalRejection(Workspace &ws, const QString &importedBy, const ImportResult &r)
+{
+    if (r.outcome != ImportResult::Outcome::Rejected)
+        return;
+    auto seq = journal::appendStandalone(ws.db(), importedBy, QStringLiteral("archive.rejected"),
+                                         { { QStringLiteral("source"), r.archivePath },
+                                           { QStringLiteral("sha256"), r.sha256 },
+                                           { QStringLiteral("export_id"), r.exportId },
+                                           { QStringLiteral("reason"), r.message } });
+    if (!seq)
+        qCWarning(lcImport) << "cannot journal the rejection of" << r.archivePath << seq.error().text();
+}
+
 } // namespace
+
+/// The loose-file import proper (below); importFile() adds the journal entry for rejections.
+ImportResult importFileImpl(Workspace &ws, const FileImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel);
 
 ImportResult importArchive(Workspace &ws, const ImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
 {
-    ImportResult r = importArchiveImpl(ws, req, progress, cancel);
-    if (r.outcome == ImportResult::Outcome::Rejected) {
-        // The rejection is part of what investigators did: journal it (nothing else is written).
-        auto seq = journal::appendStandalone(ws.db(), req.importedBy, QStringLiteral("archive.rejected"),
-                                             { { QStringLiteral("source"), req.archivePath },
-                                               { QStringLiteral("sha256"), r.sha256 },
-                                               { QStringLiteral("export_id"), r.exportId },
-                                               { QStringLiteral("reason"), r.message } });
-        if (!seq)
-            qCWarning(lcImport) << "cannot journal the rejection of" << req.archivePath << seq.error().text();
-    }
+    ImportResult r = importSource(ws, req, ArchiveSource::open(req.archivePath), progress, cancel);
+    journalRejection(ws, req.importedBy, r);
     return r;
+}
+
+ImportResult importFile(Workspace &ws, const FileImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
+{
+    ImportResult r = importFileImpl(ws, req, progress, cancel);
+    journalRejection(ws, req.importedBy, r);
+    return r;
+}
+
+QStringList looseFileFormats()
+{
+    return { QStringLiteral("cloudtrail"), QStringLiteral("camt.053"), QStringLiteral("mt940"), QStringLiteral("sea-csv"),
+             QStringLiteral("sea-jsonl") };
+}
+
+ImportResult importFileImpl(Workspace &ws, const FileImportRequest &req, const ImportProgressFn &progress, const CancelFn &cancel)
+{
+    ImportRequest ar { req.filePath, req.importedBy, nullptr };
+    const auto reject = [&](const QString &msg) {
+        ImportResult r;
+        r.archivePath = req.filePath;
+        r.outcome = ImportResult::Outcome::Rejected;
+        r.message = msg;
+        r.tenantId = req.tenantId;
+        return r;
+    };
+    if (req.tenantId.trimmed().isEmpty())
+        return reject(tr("%1: an institution id is required for a loose file").arg(req.filePath));
+    QString kind = req.kind;
+    if (formats::isWholeFileFormat(req.format)) {
+        if (kind.isEmpty())
+            kind = formats::kindOf(req.format);
+    } else if (req.format == u"sea-jsonl") {
+        if (kind.isEmpty())
+            kind = QStringLiteral("audit");
+    } else if (req.format == u"sea-csv") {
+        if (kind.isEmpty())
+            kind = QStringLiteral("transactions");
+    } else {
+        return reject(tr("%1: unknown format \"%2\" (known: %3)").arg(req.filePath, req.format, looseFileFormats().join(QStringLiteral(", "))));
+    }
+
+    // Hash the file first: its hash is the source's identity (and export id), and the import then
+    // checks that the file it parses is the file it hashed.
+    const QFileInfo fi(req.filePath);
+    if (!fi.isFile())
+        return reject(tr("%1: not a file").arg(req.filePath));
+    QFile f(req.filePath);
+    if (!f.open(QIODevice::ReadOnly))
+        return reject(tr("Cannot read %1: %2").arg(req.filePath, f.errorString()));
+    Sha256 h;
+    int64_t bytes = 0;
+    {
+        QByteArray buf(1 << 20, Qt::Uninitialized);
+        for (qint64 n; (n = f.read(buf.data(), buf.size())) > 0;) {
+            h.add(QByteArrayView(buf.constData(), n));
+            bytes += n;
+        }
+    }
+    const QString sha = QString::fromLatin1(h.hexResult());
+
+    // Times without an offset (and dates) are read in: the given zone, else the institution's, else UTC.
+    QString zone = req.timezone;
+    if (zone.isEmpty()) {
+        auto q = ws.db().prepare("SELECT default_timezone FROM tenants WHERE id = ?");
+        if (q) {
+            q->bind(1, req.tenantId);
+            if (q->step() == Statement::StepResult::Row)
+                zone = q->columnText(0);
+        }
+    }
+    if (zone.isEmpty())
+        zone = QStringLiteral("UTC");
+    if (!QTimeZone(zone.toUtf8()).isValid())
+        return reject(tr("%1: \"%2\" is not a known IANA time zone").arg(req.filePath, zone));
+
+    QString entry = fi.fileName();
+    if (!isSafeArchivePath(entry) || entry == u"manifest.json" || entry == u"manifest.sig")
+        entry = QStringLiteral("file");
+    QJsonObject fileObj { { QStringLiteral("path"), entry },
+                          { QStringLiteral("kind"), kind },
+                          { QStringLiteral("format"), req.format },
+                          { QStringLiteral("sha256"), sha },
+                          { QStringLiteral("bytes"), qint64(bytes) } };
+    QJsonObject tenant { { QStringLiteral("id"), req.tenantId } };
+    if (!req.tenantName.isEmpty())
+        tenant.insert(QStringLiteral("name"), req.tenantName);
+    const QJsonObject manifest {
+        { QStringLiteral("format"), QStringLiteral("sea") },
+        { QStringLiteral("version"), 1 },
+        { QStringLiteral("export_id"), QString(u"file:" + sha) },
+        { QStringLiteral("tenant"), tenant },
+        { QStringLiteral("producer"), QJsonObject { { QStringLiteral("cloud"), QStringLiteral("loose file") } } },
+        { QStringLiteral("created_at"), fi.lastModified().toUTC().toString(Qt::ISODateWithMs) },
+        { QStringLiteral("default_timezone"), zone },
+        { QStringLiteral("files"), QJsonArray { fileObj } },
+        { QStringLiteral("source"), QJsonObject { { QStringLiteral("container"), QStringLiteral("file") },
+                                                  { QStringLiteral("path"), fi.absoluteFilePath() } } },
+    };
+    const QByteArray manifestBytes = QJsonDocument(manifest).toJson(QJsonDocument::Compact);
+    std::unique_ptr<ArchiveSource> src = std::make_unique<LooseFileSource>(req.filePath, entry, manifestBytes, bytes);
+    ImportResult r = importSource(ws, ar, std::move(src), progress, cancel);
+    // "FILE: ENTRY: reason" names the same file twice for a loose file.
+    const QString twice = req.filePath + u": " + entry + u": ";
+    if (r.message.startsWith(twice))
+        r.message = req.filePath + u": " + r.message.mid(twice.size());
+    return r;
+}
+
+Result<ParseReport> parseDataFile(const QString &kind, const QString &format, QByteArrayView data, const QString &timezone,
+                                  qsizetype chunkBytes)
+{
+    Manifest m;
+    m.exportId = QStringLiteral("parse");
+    m.tenantId = QStringLiteral("parse");
+    m.defaultTimezone = timezone;
+    ManifestFile mf;
+    mf.path = QStringLiteral("data");
+    mf.kind = kind;
+    mf.format = format;
+    mf.sha256 = Sha256::hexHash(data);
+    mf.bytes = data.size();
+    m.files.push_back(mf);
+    const bool known = (kind == u"audit" && format == u"sea-jsonl") || ((kind == u"transactions" || kind == u"accounts") && format == u"sea-csv")
+        || (formats::isWholeFileFormat(format) && formats::kindOf(format) == kind);
+    if (!known)
+        return Error(Error::Code::Usage, tr("kind \"%1\" with format \"%2\" is not readable").arg(kind, format));
+    const QTimeZone zone = timezone.isEmpty() ? QTimeZone() : QTimeZone(timezone.toUtf8());
+
+    BatchQueue queue;
+    std::atomic_bool stop { false };
+    std::thread producer([&] {
+        Producer p(m, zone, queue, stop);
+        Status st = p.beginFile(mf.path);
+        for (qsizetype pos = 0; st && pos < data.size(); pos += chunkBytes)
+            st = p.chunk(data.sliced(pos, std::min(chunkBytes, data.size() - pos)));
+        if (st)
+            st = p.endFile();
+        queue.finish(st);
+    });
+    ParseReport rep;
+    while (auto b = queue.pop()) {
+        for (const QuarantineItem &q : b->quarantine)
+            rep.quarantine.push_back({ q.line, q.reason });
+        if (b->kind == RowKind::Event)
+            rep.events += b->rows;
+        else if (b->kind == RowKind::Transaction)
+            rep.transactions += b->rows;
+        else
+            rep.accounts += b->rows;
+        if (b->kind == RowKind::Transaction)
+            for (int r = 0; r < b->rows; ++r) {
+                const Str *s = &b->strs[size_t(r * tx::NStr)];
+                const int64_t *n = &b->ints[size_t(r * tx::NInt)];
+                auto &tot = rep.totalsE4[b->view(s[tx::Currency]).toByteArray()];
+                money::addChecked(tot, n[tx::AmountE4]);
+            }
+    }
+    producer.join();
+    if (Status st = queue.status(); !st)
+        return st.error();
+    return rep;
 }
 
 } // namespace casebook

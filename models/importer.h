@@ -3,7 +3,11 @@
 
 #include "error.h"
 
+#include <QByteArrayView>
+#include <QMap>
 #include <QString>
+#include <QStringList>
+#include <QVector>
 
 #include <cstdint>
 #include <functional>
@@ -61,5 +65,49 @@ using CancelFn = std::function<bool()>;
 /// batches and during index building. Neither may be null-called: pass {} to omit.
 ImportResult importArchive(Workspace &ws, const ImportRequest &request, const ImportProgressFn &progress = {},
                            const CancelFn &cancel = {});
+
+/// A loose file (not inside a SEA archive) to import as an unsigned source of one institution.
+struct FileImportRequest
+{
+    QString filePath;
+    QString format; ///< one of looseFileFormats()
+    QString kind; ///< empty: from the format (cloudtrail, sea-jsonl: audit; camt.053, mt940, sea-csv: transactions);
+                  ///< "accounts" for an accounts.csv given as sea-csv
+    QString tenantId; ///< required
+    QString tenantName; ///< used when the institution is new (default: its id)
+    QString timezone; ///< IANA zone for times without offset and for dates; empty: the institution's, else UTC
+    QString importedBy;
+};
+
+/// The `format` values importFile() accepts.
+QStringList looseFileFormats();
+
+/// Imports one loose file with the same guarantees as importArchive(): hashed, recorded in `archives`
+/// with container 'file', state 'unsigned', export_id `file:<sha256>` and a manifest synthesized for
+/// provenance (format, kind, institution, zone, size, hash, original path); one transaction; row
+/// problems quarantined; a file-level problem rejects it and leaves the workspace unchanged; the same
+/// file again (same SHA-256) is recognised and skipped. Same threading contract as importArchive().
+ImportResult importFile(Workspace &ws, const FileImportRequest &request, const ImportProgressFn &progress = {},
+                        const CancelFn &cancel = {});
+
+/// What parseDataFile() found.
+struct ParseReport
+{
+    struct Item
+    {
+        int64_t line;
+        QString reason;
+    };
+    int64_t events = 0, transactions = 0, accounts = 0;
+    QVector<Item> quarantine;
+    QMap<QByteArray, int64_t> totalsE4; ///< currency → exact sum of the rows' amounts
+};
+
+/// Parses `data` as one data file of `kind` and `format` with exactly the parsers and checks of an
+/// import (hash and size trivially match), without a workspace, feeding it in `chunkBytes` pieces.
+/// Duplicate ids are not detected (the database does that). For dry runs, tests and fuzzing.
+/// Returns the file-level error an import would reject the archive with.
+Result<ParseReport> parseDataFile(const QString &kind, const QString &format, QByteArrayView data,
+                                  const QString &timezone = {}, qsizetype chunkBytes = 64 << 10);
 
 } // namespace casebook

@@ -56,6 +56,12 @@ Parsed parse(QByteArrayView text)
     }
     for (int k = nFrac; k < kScale; ++k)
         frac *= 10;
+    // whole <= max / 10^4 keeps whole * 10^4 in range, but adding the fraction can still pass the
+    // maximum (922337203685477.5808): that would be signed overflow.
+    if (whole * kFactor > std::numeric_limits<int64_t>::max() - frac) {
+        p.error = ParseError::Overflow;
+        return p;
+    }
     p.e4 = whole * kFactor + frac;
     return p;
 }

@@ -185,8 +185,8 @@ private Q_SLOTS:
             QTest::addRow("%s: empty csv", c) << zip << Mutator([](ArchiveSpec &s) { s.transactions = ""; })
                                               << nothing << QStringLiteral("the file is empty");
             QTest::addRow("%s: unsupported format", c) << zip << Mutator([](ArchiveSpec &s) {
-                s.manifestHook = [](QJsonObject &m) { setFileKey(m, 0, QStringLiteral("format"), QStringLiteral("cloudtrail")); };
-            }) << nothing << QStringLiteral("format \"cloudtrail\", which this version of Casebook cannot read");
+                s.manifestHook = [](QJsonObject &m) { setFileKey(m, 0, QStringLiteral("format"), QStringLiteral("ofx")); };
+            }) << nothing << QStringLiteral("format \"ofx\", which this version of Casebook cannot read");
             QTest::addRow("%s: unknown default zone", c) << zip << Mutator([](ArchiveSpec &s) { s.defaultTimezone = QStringLiteral("Mars/Olympus"); })
                                                          << nothing << QStringLiteral("default_timezone \"Mars/Olympus\" is not a known IANA time zone");
         }

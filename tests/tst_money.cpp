@@ -22,6 +22,7 @@ private Q_SLOTS:
         QTest::addRow("leading zeros") << QByteArray("007.50") << qint64(75000) << none;
         QTest::addRow("large") << QByteArray("922337203685477.5807") << qint64(9223372036854775807LL) << none;
         QTest::addRow("overflow") << QByteArray("922337203685478") << qint64(0) << int(money::ParseError::Overflow);
+        QTest::addRow("overflow in the fraction") << QByteArray("922337203685477.5808") << qint64(0) << int(money::ParseError::Overflow);
         QTest::addRow("five decimals") << QByteArray("1.00001") << qint64(0) << int(money::ParseError::TooManyDecimals);
         QTest::addRow("negative") << QByteArray("-1.00") << qint64(0) << int(money::ParseError::Negative);
         QTest::addRow("minus alone") << QByteArray("-") << qint64(0) << int(money::ParseError::Syntax);

@@ -56,6 +56,12 @@ const char *const kUsage = R"(Usage: casebook-cli COMMAND [ARGS]
 Commands:
   init WS                          create an empty workspace file WS
   import WS ARCHIVE... [--json]    import .sea.zip files or SEA directories into WS
+  import-file WS --tenant ID [--tenant-name NAME] --format FORMAT FILE... [--json]
+                                   import loose files as unsigned sources of institution ID;
+                                   FORMAT: cloudtrail, camt.053 (also .052/.054), mt940 (also
+                                   MT942), sea-csv, sea-jsonl; --kind accounts for an accounts.csv,
+                                   --timezone IANA for times without offset (default: the
+                                   institution's, else UTC)
   info WS [--json]                 institutions, archives, counts and exact totals
   quarantine WS [--json]           rows that could not be imported, with file, line and reason
   keys add NAME PUBKEY_FILE        trust a producer key (NAME = the key_id manifests carry)
@@ -76,12 +82,12 @@ Commands:
   verify WS                        recompute the journal chain and every evidence hash
   --version                        print the version
 
-Options for import, demo, case and keys: --keyring FILE (default: $CASEBOOK_KEYRING or
+Options for import, import-file, demo, case and keys: --keyring FILE (default: $CASEBOOK_KEYRING or
 ~/.config/casebook/keyring.json), --as NAME (who is recorded in the workspace and its journal;
 default: $CASEBOOK_INVESTIGATOR, else the identity set in the GUI, else user@host).
 
-Exit codes: 0 success (import: every archive imported or already present), 1 failure
-(import: at least one archive rejected), 2 usage error, 130 interrupted.
+Exit codes: 0 success (import, import-file: every archive or file imported or already present),
+1 failure (import, import-file: at least one rejected), 2 usage error, 130 interrupted.
 )";
 
 int usage(const QString &msg = {})
@@ -203,8 +209,10 @@ QJsonObject resultJson(const ImportResult &r)
     return o;
 }
 
-/// Imports every archive; returns the exit code.
-int importAll(Workspace &ws, const QStringList &archives, const Keyring &keyring, const QString &importedBy, bool json)
+using ImportOne = std::function<ImportResult(const QString &path, const ImportProgressFn &, const CancelFn &)>;
+
+/// Imports every archive (or loose file) with `importOne`; prints results; returns the exit code.
+int importEach(const QStringList &archives, const ImportOne &importOne, bool json)
 {
     std::signal(SIGINT, onSigint);
     std::signal(SIGTERM, onSigint);
@@ -214,9 +222,8 @@ int importAll(Workspace &ws, const QStringList &archives, const Keyring &keyring
     for (const QString &path : archives) {
         if (g_interrupted)
             break;
-        ImportRequest req { path, importedBy, &keyring };
-        const ImportResult r = importArchive(
-            ws, req, [&](const ImportProgress &p) { printer(p); }, [] { return g_interrupted.load(); });
+        const ImportResult r = importOne(
+            path, [&](const ImportProgress &p) { printer(p); }, [] { return g_interrupted.load(); });
         printer.clear();
         if (json) {
             results.append(resultJson(r));
@@ -252,6 +259,16 @@ int importAll(Workspace &ws, const QStringList &archives, const Keyring &keyring
     return anyRejected ? ExitFailure : ExitOk;
 }
 
+int importAll(Workspace &ws, const QStringList &archives, const Keyring &keyring, const QString &importedBy, bool json)
+{
+    return importEach(
+        archives,
+        [&](const QString &path, const ImportProgressFn &progress, const CancelFn &cancel) {
+            return importArchive(ws, ImportRequest { path, importedBy, &keyring }, progress, cancel);
+        },
+        json);
+}
+
 int cmdInit(const QStringList &args)
 {
     const Args a = parseArgs(args, {}, {});
@@ -283,6 +300,46 @@ int cmdImport(const QStringList &args)
     }
     return importAll(*ws, a.positional.mid(1), *keyring, a.options.value(QStringLiteral("as"), defaultImporter()),
                      a.options.contains(QStringLiteral("json")));
+}
+
+int cmdImportFile(const QStringList &args)
+{
+    const Args a = parseArgs(args, { QStringLiteral("json") },
+                             { QStringLiteral("tenant"), QStringLiteral("tenant-name"), QStringLiteral("format"),
+                               QStringLiteral("kind"), QStringLiteral("timezone"), QStringLiteral("as") });
+    if (!a.error.isEmpty())
+        return usage(a.error);
+    if (a.positional.size() < 2)
+        return usage(QStringLiteral("import-file takes a workspace and at least one file"));
+    const QString tenant = a.options.value(QStringLiteral("tenant"));
+    const QString format = a.options.value(QStringLiteral("format"));
+    if (tenant.trimmed().isEmpty())
+        return usage(QStringLiteral("import-file needs --tenant ID (the institution the files belong to)"));
+    if (!looseFileFormats().contains(format))
+        return usage(QStringLiteral("import-file needs --format %1").arg(looseFileFormats().join(u'|')));
+    const QString kind = a.options.value(QStringLiteral("kind"));
+    if (!kind.isEmpty() && kind != u"audit" && kind != u"transactions" && kind != u"accounts")
+        return usage(QStringLiteral("--kind must be audit, transactions or accounts"));
+    auto ws = Workspace::open(a.positional[0]);
+    if (!ws) {
+        err() << "casebook-cli: " << ws.error().text() << "\n";
+        return ExitFailure;
+    }
+    FileImportRequest base;
+    base.format = format;
+    base.kind = kind;
+    base.tenantId = tenant;
+    base.tenantName = a.options.value(QStringLiteral("tenant-name"));
+    base.timezone = a.options.value(QStringLiteral("timezone"));
+    base.importedBy = a.options.value(QStringLiteral("as"), defaultImporter());
+    return importEach(
+        a.positional.mid(1),
+        [&](const QString &path, const ImportProgressFn &progress, const CancelFn &cancel) {
+            FileImportRequest req = base;
+            req.filePath = path;
+            return importFile(*ws, req, progress, cancel);
+        },
+        a.options.contains(QStringLiteral("json")));
 }
 
 int cmdInfo(const QStringList &args)
@@ -788,6 +845,8 @@ int main(int argc, char **argv)
         return cmdInit(args);
     if (cmd == u"import")
         return cmdImport(args);
+    if (cmd == u"import-file")
+        return cmdImportFile(args);
     if (cmd == u"info")
         return cmdInfo(args);
     if (cmd == u"quarantine")
