@@ -136,7 +136,10 @@ private Q_SLOTS:
         win.show();
         QVERIFY(win.openWorkspace(ws));
         QTRY_COMPARE(win.eventModel()->rowCount(), 4);
-        auto *tenantView = win.findChild<QTableView *>();
+        QTableView *tenantView = nullptr;
+        for (auto *v : win.findChildren<QTableView *>())
+            if (v->model() == win.tenantModel())
+                tenantView = v;
         QVERIFY(tenantView);
         QCOMPARE(win.tenantModel()->index(2, TenantListModel::VerificationColumn).data().toString(), QStringLiteral("UNSIGNED"));
         tenantView->selectRow(2);
