@@ -1201,6 +1201,35 @@ ImportResult importArchive(Workspace &ws, const ImportRequest &req, const Import
         if (!fe->run() || !ft->run())
             return dbFail(tr("Cannot build the search index"), db.lastError());
     }
+    // Linked entities: per entity, institution and currency counts, exact sums and first/last seen,
+    // added to the aggregate over the same new rows (docs/schema.md, entity_stats).
+    {
+        auto es = db.prepare(
+            "INSERT INTO entity_stats(kind, key, tenant_id, currency, display, count, amount_e4, first_utc_ms, last_utc_ms) "
+            "SELECT kind, key, tenant_id, currency, min(display), count(*), sum(amount_e4), min(ts), max(ts) FROM ("
+            " SELECT 'account' AS kind, debtor_account AS key, tenant_id, currency, debtor_account AS display, amount_e4,"
+            "  ts_utc_ms AS ts FROM transactions WHERE id > ?1 AND debtor_account IS NOT NULL"
+            " UNION ALL SELECT 'account', creditor_account, tenant_id, currency, creditor_account, amount_e4, ts_utc_ms"
+            "  FROM transactions WHERE id > ?1 AND creditor_account IS NOT NULL"
+            " UNION ALL SELECT 'name', casebook_name_key(debtor_name), tenant_id, currency, debtor_name, amount_e4, ts_utc_ms"
+            "  FROM transactions WHERE id > ?1 AND debtor_name IS NOT NULL"
+            " UNION ALL SELECT 'name', casebook_name_key(creditor_name), tenant_id, currency, creditor_name, amount_e4, ts_utc_ms"
+            "  FROM transactions WHERE id > ?1 AND creditor_name IS NOT NULL"
+            " UNION ALL SELECT 'ip', source_ip, tenant_id, '', source_ip, 0, ts_utc_ms FROM events WHERE id > ?2 AND source_ip IS NOT NULL"
+            " UNION ALL SELECT 'actor', actor, tenant_id, '', actor, 0, ts_utc_ms FROM events WHERE id > ?2"
+            " UNION ALL SELECT 'name', casebook_name_key(actor_name), tenant_id, '', actor_name, 0, ts_utc_ms"
+            "  FROM events WHERE id > ?2 AND actor_name IS NOT NULL"
+            ") WHERE key IS NOT NULL GROUP BY kind, key, tenant_id, currency "
+            "ON CONFLICT(kind, key, tenant_id, currency) DO UPDATE SET count = count + excluded.count, "
+            "amount_e4 = amount_e4 + excluded.amount_e4, first_utc_ms = min(first_utc_ms, excluded.first_utc_ms), "
+            "last_utc_ms = max(last_utc_ms, excluded.last_utc_ms)");
+        if (!es)
+            return dbFail(tr("Cannot update linked entities"), es.error().detail);
+        es->bind(1, *maxTxn);
+        es->bind(2, *maxEvent);
+        if (!es->run())
+            return dbFail(tr("Cannot update linked entities"), db.lastError());
+    }
     {
         auto t = db.prepare("INSERT INTO archive_totals(archive_id, currency, amount_e4, count) VALUES (?,?,?,?)");
         if (!t)
