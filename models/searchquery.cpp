@@ -136,8 +136,9 @@ private:
     }
 
     // ---- lexer ----
-    static bool isSpace(QChar c) { return c.isSpace(); }
-    static bool endsWord(QChar c) { return c.isSpace() || c == u'(' || c == u')' || c == u'"'; }
+    // Control characters (NUL included) separate words like spaces: they never reach SQL or FTS5.
+    static bool isSpace(QChar c) { return c.isSpace() || c.unicode() < 0x20 || c.unicode() == 0x7F; }
+    static bool endsWord(QChar c) { return isSpace(c) || c == u'(' || c == u')' || c == u'"'; }
 
     /// Reads a quoted string starting at m_i (on the opening quote).
     bool readQuoted(Token &t)
@@ -162,7 +163,7 @@ private:
                 }
                 return true;
             }
-            out += c;
+            out += isSpace(c) ? QChar(u' ') : c;
             ++m_i;
         }
         fail(open, tr("expected '\"' to close this phrase before the end of the query"));
