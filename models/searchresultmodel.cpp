@@ -3,6 +3,8 @@
 
 #include "money.h"
 
+#include <QScopedValueRollback>
+
 namespace casebook {
 
 namespace {
@@ -26,6 +28,7 @@ SearchResultModel::SearchResultModel(SqliteDb &db, QObject *parent)
 
 Status SearchResultModel::setSearch(const CompiledSearch &search, SearchSort sort)
 {
+    const QScopedValueRollback guard(m_changing, true);
     beginResetModel();
     m_search = search;
     m_sort = sort;
@@ -69,6 +72,7 @@ Status SearchResultModel::setSort(SearchSort sort)
 
 void SearchResultModel::clear()
 {
+    const QScopedValueRollback guard(m_changing, true);
     beginResetModel();
     m_search.reset();
     m_hits.clear();
@@ -88,7 +92,7 @@ int SearchResultModel::columnCount(const QModelIndex &parent) const { return par
 
 bool SearchResultModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && m_search && !m_atEnd;
+    return !parent.isValid() && m_search && !m_atEnd && !m_changing;
 }
 
 void SearchResultModel::fetchMore(const QModelIndex &parent)
@@ -104,6 +108,7 @@ void SearchResultModel::fetchMore(const QModelIndex &parent)
     m_atEnd = more->size() < kBatchSize;
     if (more->isEmpty())
         return;
+    const QScopedValueRollback guard(m_changing, true);
     beginInsertRows({}, int(m_hits.size()), int(m_hits.size() + more->size() - 1));
     m_hits += *more;
     endInsertRows();

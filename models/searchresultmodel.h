@@ -60,6 +60,7 @@ private:
     SearchCounts m_counts;
     QVector<SearchHit> m_hits;
     bool m_atEnd = true;
+    bool m_changing = false; ///< inside a reset or insert: fetchMore() from a slot of that change is a no-op
 };
 
 } // namespace casebook
