@@ -300,6 +300,19 @@ CompiledSearch::Part compilePart(const SearchQuery &q, const SearchScope &scope,
         where << QStringLiteral("x.tenant_id IN (") + qs.join(u',') + u')';
     }
     if (driver) {
+        // Alternative plan: walk the time index, test FTS membership (materialised once by SQLite).
+        // The unary + keeps SQLite from using the IN list to drive the loop.
+        p.scanFrom = QByteArray(rowTable(k)) + " x";
+        QStringList scanWhere = where;
+        QVector<Bind> scanBinds = p.binds;
+        scanWhere << QStringLiteral("+x.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?)").arg(QLatin1StringView(ftsTable(k)));
+        scanBinds << Bind(driver->fts);
+        if (ir.t == Ir::T::And)
+            for (const Ir &c : ir.kids)
+                if (&c != driver)
+                    scanWhere << u'(' + render(c, k, scanBinds) + u')';
+        p.scanWhere = scanWhere.join(QStringLiteral(" AND ")).toUtf8();
+        p.scanBinds = scanBinds;
         p.match = driver->fts;
         p.from = QByteArray(ftsTable(k)) + " f JOIN " + rowTable(k) + " x ON x.id = f.rowid";
         where << QStringLiteral("f.%1 MATCH ?").arg(QLatin1StringView(ftsTable(k)));
@@ -385,6 +398,9 @@ SortKey keyOf(const SearchHit &h, SearchSort s)
     const bool byAmount = s == SearchSort::AmountDesc || s == SearchSort::AmountAsc;
     return { byAmount ? h.amountE4 : 0, h.utcMs, int(h.kind), h.rowId };
 }
+
+/// MATCH hit count above which a first page by time walks the time index instead (see page()).
+constexpr int64_t kScanThreshold = 2000;
 
 QString nowUtc() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
 
@@ -487,9 +503,24 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
         if (p.never)
             continue;
         QByteArray primary = byAmount ? (k == HitKind::Transaction ? QByteArray("x.amount_e4") : QByteArray("-1")) : QByteArray();
-        QByteArray sql = "SELECT " + QByteArray(k == HitKind::Event ? kEventColumns : kTxnColumns) + " FROM " + p.from
-            + " WHERE " + p.where;
-        QVector<Bind> binds = p.binds;
+        // A query driven by a MATCH with many hits reads every hit to sort them by time; walking the
+        // time index and testing membership stops after `limit` rows instead.
+        bool scan = false;
+        if (!byAmount && !p.match.isEmpty()) {
+            if (p.matchHits < 0) {
+                auto n = m_db.prepare(QByteArray(QByteArray("SELECT count(*) FROM ") + ftsTable(k) + " WHERE " + ftsTable(k) + " MATCH ?"));
+                if (!n)
+                    return n.error();
+                n->bind(1, p.match);
+                if (n->step() != Statement::StepResult::Row)
+                    return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
+                p.matchHits = n->columnInt(0);
+            }
+            scan = p.matchHits > kScanThreshold;
+        }
+        QByteArray sql = "SELECT " + QByteArray(k == HitKind::Event ? kEventColumns : kTxnColumns) + " FROM "
+            + (scan ? p.scanFrom : p.from) + " WHERE " + (scan ? p.scanWhere : p.where);
+        QVector<Bind> binds = scan ? p.scanBinds : p.binds;
         if (cursor) {
             // (p, ts, kind, id) beyond the cursor. kind is constant per part, which turns the
             // comparison into one over (p, ts, id) with the id bound adjusted (see docs/search.md).

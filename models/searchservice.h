@@ -81,6 +81,11 @@ public:
         QByteArray where; ///< never empty ("1" when unconstrained)
         QVector<Bind> binds;
         QString match; ///< the top-level MATCH expression when the plan drives from the FTS index
+        /// The same condition as a scan of the row table in time order with the MATCH as a membership
+        /// filter: faster for a first page by time when the MATCH has many hits (empty when `match` is).
+        QByteArray scanFrom, scanWhere;
+        QVector<Bind> scanBinds;
+        mutable int64_t matchHits = -1; ///< FTS hits of `match` (all institutions), once counted
     };
     const Part &part(HitKind k) const { return m_parts[size_t(k)]; }
     const SearchQuery &query() const { return m_query; }
