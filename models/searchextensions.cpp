@@ -251,34 +251,7 @@ void nameKeyFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     const auto *p = reinterpret_cast<const char *>(sqlite3_value_text(argv[0]));
-    const int n = sqlite3_value_bytes(argv[0]);
-    bool ascii = true;
-    for (int i = 0; i < n; ++i)
-        if (static_cast<unsigned char>(p[i]) >= 0x80) {
-            ascii = false;
-            break;
-        }
-    QByteArray key;
-    if (ascii) {
-        // Fast path (most names): lower-case, collapse whitespace, trim, drop trailing . and ,
-        key.reserve(n);
-        bool space = false;
-        for (int i = 0; i < n; ++i) {
-            char ch = p[i];
-            if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-                space = !key.isEmpty();
-                continue;
-            }
-            if (space)
-                key.append(' ');
-            space = false;
-            key.append(ch >= 'A' && ch <= 'Z' ? char(ch + 32) : ch);
-        }
-        while (!key.isEmpty() && (key.endsWith('.') || key.endsWith(',') || key.endsWith(' ')))
-            key.chop(1);
-    } else {
-        key = nameKey(QString::fromUtf8(p, n)).toUtf8();
-    }
+    const QByteArray key = nameKeyUtf8(QByteArrayView(p, sqlite3_value_bytes(argv[0])));
     if (key.isEmpty())
         sqlite3_result_null(ctx);
     else
@@ -327,6 +300,34 @@ QString nameKey(const QString &name)
 {
     QString key = name.toCaseFolded().simplified();
     while (!key.isEmpty() && (key.endsWith(u'.') || key.endsWith(u',') || key.endsWith(u' ')))
+        key.chop(1);
+    return key;
+}
+
+QByteArray nameKeyUtf8(QByteArrayView name)
+{
+    const qsizetype n = name.size();
+    const char *p = name.data();
+    for (qsizetype i = 0; i < n; ++i)
+        if (static_cast<unsigned char>(p[i]) >= 0x80)
+            return nameKey(QString::fromUtf8(name)).toUtf8();
+    // ASCII (most names): lower-case, collapse whitespace, trim, drop trailing . and ,
+    // (QString::simplified() collapses exactly these ASCII spaces: \t \n \v \f \r and space.)
+    QByteArray key;
+    key.reserve(n);
+    bool space = false;
+    for (qsizetype i = 0; i < n; ++i) {
+        const char ch = p[i];
+        if (ch == ' ' || (ch >= '\t' && ch <= '\r')) {
+            space = !key.isEmpty();
+            continue;
+        }
+        if (space)
+            key.append(' ');
+        space = false;
+        key.append(ch >= 'A' && ch <= 'Z' ? char(ch + 32) : ch);
+    }
+    while (!key.isEmpty() && (key.endsWith('.') || key.endsWith(',') || key.endsWith(' ')))
         key.chop(1);
     return key;
 }

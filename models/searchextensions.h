@@ -36,5 +36,7 @@ bool isCjkCodePoint(char32_t c);
 
 /// casebook_name_key() as a C++ function (same result as the SQL function).
 QString nameKey(const QString &name);
+/// The same on UTF-8 bytes, with a fast path for ASCII; empty for blank text.
+QByteArray nameKeyUtf8(QByteArrayView name);
 
 } // namespace casebook

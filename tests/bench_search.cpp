@@ -189,6 +189,41 @@ int benchIndex(const QString &path)
     return 0;
 }
 
+/// Variants of the entity_stats aggregation over all rows, each timed in a rolled-back transaction.
+int benchEntities(const QString &path)
+{
+    auto ws = Workspace::open(path);
+    if (!ws) {
+        out() << ws.error().text() << "\n";
+        return 1;
+    }
+    SqliteDb &db = ws->db();
+    db.exec("PRAGMA cache_size = -131072");
+    const QByteArray unionSql =
+        "INSERT INTO entity_stats(kind, key, tenant_id, currency, display, count, amount_e4, first_utc_ms, last_utc_ms) "
+        "SELECT kind, key, tenant_id, currency, min(display), count(*), sum(amount_e4), min(ts), max(ts) FROM ("
+        " SELECT 'account' AS kind, debtor_account AS key, tenant_id, currency, debtor_account AS display, amount_e4, ts_utc_ms AS ts FROM transactions WHERE debtor_account IS NOT NULL"
+        " UNION ALL SELECT 'account', creditor_account, tenant_id, currency, creditor_account, amount_e4, ts_utc_ms FROM transactions WHERE creditor_account IS NOT NULL"
+        " UNION ALL SELECT 'name', casebook_name_key(debtor_name), tenant_id, currency, debtor_name, amount_e4, ts_utc_ms FROM transactions WHERE debtor_name IS NOT NULL"
+        " UNION ALL SELECT 'name', casebook_name_key(creditor_name), tenant_id, currency, creditor_name, amount_e4, ts_utc_ms FROM transactions WHERE creditor_name IS NOT NULL"
+        " UNION ALL SELECT 'ip', source_ip, tenant_id, '', source_ip, 0, ts_utc_ms FROM events WHERE source_ip IS NOT NULL"
+        " UNION ALL SELECT 'actor', actor, tenant_id, '', actor, 0, ts_utc_ms FROM events"
+        " UNION ALL SELECT 'name', casebook_name_key(actor_name), tenant_id, '', actor_name, 0, ts_utc_ms FROM events WHERE actor_name IS NOT NULL"
+        ") WHERE key IS NOT NULL GROUP BY kind, key, tenant_id, currency";
+    for (const char *temp : { "FILE", "MEMORY" }) {
+        db.exec(QByteArray(QByteArray("PRAGMA temp_store = ") + temp));
+        db.exec("BEGIN");
+        db.exec("DELETE FROM entity_stats");
+        QElapsedTimer t;
+        t.start();
+        auto st = db.exec(unionSql);
+        out() << "union, temp_store " << temp << ": " << double(t.nsecsElapsed()) / 1e9 << " s" << (st ? "" : " FAILED") << "\n";
+        out().flush();
+        db.exec("ROLLBACK");
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -199,6 +234,8 @@ int main(int argc, char **argv)
         return benchQueries(args[2], args.size() > 3 ? args[3].toInt() : 5);
     if (args.size() == 3 && args[1] == u"index")
         return benchIndex(args[2]);
+    if (args.size() == 3 && args[1] == u"entities")
+        return benchEntities(args[2]);
     fprintf(stderr, "usage: bench_search query WS [RUNS] | bench_search index WS\n");
     return 2;
 }
