@@ -4,6 +4,7 @@
 #include "identity.h"
 #include "journal.h"
 #include "money.h"
+#include "searchextensions.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -86,6 +87,10 @@ Result<Workspace> Workspace::openImpl(const QString &path, bool create, bool rea
     Workspace ws;
     ws.m_db = std::move(*db);
     ws.m_path = path;
+    // The search indexes use a custom tokenizer that lives in this process, not in the file: it must
+    // be known to the connection before any FTS table is touched (including by migrations).
+    if (auto st = registerSearchExtensions(ws.m_db.handle()); !st)
+        return st.error();
 
     auto appId = ws.m_db.queryInt("PRAGMA application_id");
     auto version = ws.m_db.queryInt("PRAGMA user_version");

@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "searchservice.h"
+
+#include "money.h"
+#include "searchextensions.h"
+#include "sqlitedb.h"
+#include "timestamp.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QLoggingCategory>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcSearch, "casebook.models.search")
+
+namespace casebook {
+
+namespace {
+
+QString tr(const char *s) { return QCoreApplication::translate("Search", s); }
+
+using Bind = CompiledSearch::Bind;
+
+// ---------------------------------------------------------------------------------------------
+// Lowering: the query tree becomes, per kind, a small boolean IR whose leaves are either FTS5 MATCH
+// expressions or SQL predicates; constant parts (terms that cannot apply to the kind) fold away, and
+// neighbouring MATCH leaves merge so FTS5 evaluates them in one pass.
+
+struct Ir
+{
+    enum class T { True, False, Fts, Sql, Not, And, Or };
+    T t = T::True;
+    QString fts; ///< Fts: MATCH expression
+    QString sql; ///< Sql: predicate over alias x, with ? placeholders
+    QVector<Bind> binds; ///< Sql
+    std::vector<Ir> kids;
+
+    static Ir constant(bool v) { return Ir { v ? T::True : T::False, {}, {}, {}, {} }; }
+};
+
+/// FTS5 string literal: the text in double quotes, embedded quotes doubled. Whatever the user typed,
+/// FTS5 sees one string that its tokenizer splits; operators, column names, NEAR, ^ and * inside it
+/// are just characters.
+QString ftsString(const QString &v) { return u'"' + QString(v).replace(u'"', QStringLiteral("\"\"")) + u'"'; }
+
+bool isSingleCjk(const QString &v)
+{
+    const QList<uint> cps = v.toUcs4();
+    return cps.size() == 1 && isCjkCodePoint(cps[0]);
+}
+
+const char *ftsColumns(SearchField f, HitKind k)
+{
+    if (k == HitKind::Event) {
+        switch (f) {
+        case SearchField::Text:
+            return "";
+        case SearchField::Actor:
+            return "{actor actor_name}";
+        default:
+            return nullptr;
+        }
+    }
+    switch (f) {
+    case SearchField::Text:
+        return "";
+    case SearchField::Account:
+        return "{debtor_account creditor_account}";
+    case SearchField::Debtor:
+        return "{debtor_account debtor_name}";
+    case SearchField::Creditor:
+        return "{creditor_account creditor_name}";
+    case SearchField::Name:
+        return "{debtor_name creditor_name}";
+    case SearchField::Ref:
+        return "reference";
+    case SearchField::Memo:
+        return "memo";
+    default:
+        return nullptr;
+    }
+}
+
+/// Column compared with LIKE (case-insensitive for ASCII, exact otherwise) for simple fields.
+const char *likeColumn(SearchField f, HitKind k)
+{
+    if (f == SearchField::Tenant)
+        return "x.tenant_id";
+    if (k == HitKind::Event) {
+        switch (f) {
+        case SearchField::Role:
+            return "x.actor_role";
+        case SearchField::Action:
+            return "x.action";
+        case SearchField::Outcome:
+            return "x.outcome";
+        default:
+            return nullptr;
+        }
+    }
+    switch (f) {
+    case SearchField::Currency:
+        return "x.currency";
+    case SearchField::Channel:
+        return "x.channel";
+    case SearchField::Status:
+        return "x.status";
+    default:
+        return nullptr;
+    }
+}
+
+QString likePattern(const QString &v, bool prefix)
+{
+    QString p;
+    p.reserve(v.size() + 2);
+    for (QChar c : v) {
+        if (c == u'%' || c == u'_' || c == u'\\')
+            p += u'\\';
+        p += c;
+    }
+    if (prefix)
+        p += u'%';
+    return p;
+}
+
+Ir sqlLeaf(QString sql, QVector<Bind> binds) { return Ir { Ir::T::Sql, {}, std::move(sql), std::move(binds), {} }; }
+
+Ir lower(const QueryNode &n, HitKind k)
+{
+    using T = QueryNode::Type;
+    switch (n.type) {
+    case T::And:
+    case T::Or: {
+        const bool isAnd = n.type == T::And;
+        std::vector<Ir> kids;
+        for (const QueryNode &c : n.children) {
+            Ir ir = lower(c, k);
+            if (ir.t == (isAnd ? Ir::T::True : Ir::T::False))
+                continue;
+            if (ir.t == (isAnd ? Ir::T::False : Ir::T::True))
+                return Ir::constant(!isAnd);
+            if (ir.t == (isAnd ? Ir::T::And : Ir::T::Or)) { // flatten
+                for (Ir &g : ir.kids)
+                    kids.push_back(std::move(g));
+                continue;
+            }
+            kids.push_back(std::move(ir));
+        }
+        // Merge MATCH leaves: AND: (p1) AND (p2) NOT (n1 OR n2); OR: (p1) OR (p2).
+        QStringList pos, neg;
+        std::vector<Ir> rest;
+        for (Ir &ir : kids) {
+            if (ir.t == Ir::T::Fts)
+                pos << u'(' + ir.fts + u')';
+            else if (isAnd && ir.t == Ir::T::Not && ir.kids[0].t == Ir::T::Fts)
+                neg << u'(' + ir.kids[0].fts + u')';
+            else
+                rest.push_back(std::move(ir));
+        }
+        if (!pos.isEmpty()) {
+            QString m = pos.join(isAnd ? QStringLiteral(" AND ") : QStringLiteral(" OR "));
+            if (!neg.isEmpty())
+                m = u'(' + m + QStringLiteral(") NOT (") + neg.join(QStringLiteral(" OR ")) + u')';
+            rest.push_back(Ir { Ir::T::Fts, m, {}, {}, {} });
+        } else {
+            for (const QString &m : neg) {
+                Ir nn { Ir::T::Not, {}, {}, {}, {} };
+                nn.kids.push_back(Ir { Ir::T::Fts, m, {}, {}, {} });
+                rest.push_back(std::move(nn));
+            }
+        }
+        if (rest.empty())
+            return Ir::constant(isAnd);
+        if (rest.size() == 1)
+            return std::move(rest[0]);
+        Ir out { isAnd ? Ir::T::And : Ir::T::Or, {}, {}, {}, {} };
+        out.kids = std::move(rest);
+        return out;
+    }
+    case T::Not: {
+        Ir c = lower(n.children[0], k);
+        if (c.t == Ir::T::True || c.t == Ir::T::False)
+            return Ir::constant(c.t == Ir::T::False);
+        if (c.t == Ir::T::Not)
+            return std::move(c.kids[0]);
+        Ir out { Ir::T::Not, {}, {}, {}, {} };
+        out.kids.push_back(std::move(c));
+        return out;
+    }
+    case T::Kind:
+        return Ir::constant(n.lo == int64_t(k));
+    case T::Time: {
+        QString sql;
+        QVector<Bind> b;
+        if (n.lo != std::numeric_limits<int64_t>::min()) {
+            sql = QStringLiteral("x.ts_utc_ms >= ?");
+            b << Bind(n.lo);
+        }
+        if (n.hi != std::numeric_limits<int64_t>::max()) {
+            sql += (sql.isEmpty() ? QString() : QStringLiteral(" AND ")) + QStringLiteral("x.ts_utc_ms < ?");
+            b << Bind(n.hi);
+        }
+        if (sql.isEmpty())
+            return Ir::constant(true);
+        return sqlLeaf(sql, b);
+    }
+    case T::Amount:
+        if (k != HitKind::Transaction)
+            return Ir::constant(false);
+        return sqlLeaf(QStringLiteral("x.amount_e4 BETWEEN ? AND ?"), { Bind(n.lo), Bind(n.hi) });
+    case T::Ip:
+        if (k != HitKind::Event)
+            return Ir::constant(false);
+        if (n.prefix)
+            return sqlLeaf(QStringLiteral("ifnull(x.source_ip LIKE ? ESCAPE '\\', 0)"), { Bind(likePattern(n.value, true)) });
+        if (n.ipBits >= 0)
+            return sqlLeaf(QStringLiteral("casebook_ip_in(x.source_ip, ?, ?)"), { Bind(n.value), Bind(int64_t(n.ipBits)) });
+        // A single address compares as an address (2001:db8::7 = 2001:0db8:0::7); anything else as text.
+        return sqlLeaf(QStringLiteral("(casebook_ip_in(x.source_ip, ?, 128) OR casebook_ip_in(x.source_ip, ?, 32) "
+                                      "OR ifnull(x.source_ip LIKE ? ESCAPE '\\', 0))"),
+                       { Bind(n.value), Bind(n.value), Bind(likePattern(n.value, false)) });
+    case T::Term: {
+        if (const char *cols = ftsColumns(n.field, k)) {
+            // A lone CJK character cannot be a bigram: search it as a prefix, which finds names and
+            // words that start with it (surnames!).
+            const bool prefix = n.prefix || isSingleCjk(n.value);
+            QString m = ftsString(n.value) + (prefix ? QStringLiteral("*") : QString());
+            if (*cols)
+                m = QString::fromLatin1(cols) + QStringLiteral(" : ") + m;
+            return Ir { Ir::T::Fts, m, {}, {}, {} };
+        }
+        if (const char *col = likeColumn(n.field, k))
+            return sqlLeaf(QStringLiteral("ifnull(%1 LIKE ? ESCAPE '\\', 0)").arg(QLatin1StringView(col)),
+                           { Bind(likePattern(n.value, n.prefix)) });
+        return Ir::constant(false);
+    }
+    }
+    return Ir::constant(false);
+}
+
+const char *ftsTable(HitKind k) { return k == HitKind::Event ? "events_fts" : "transactions_fts"; }
+const char *rowTable(HitKind k) { return k == HitKind::Event ? "events" : "transactions"; }
+
+QString render(const Ir &ir, HitKind k, QVector<Bind> &binds)
+{
+    switch (ir.t) {
+    case Ir::T::True:
+        return QStringLiteral("1");
+    case Ir::T::False:
+        return QStringLiteral("0");
+    case Ir::T::Fts:
+        binds << Bind(ir.fts);
+        return QStringLiteral("x.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?)").arg(QLatin1StringView(ftsTable(k)));
+    case Ir::T::Sql:
+        binds << ir.binds;
+        return ir.sql;
+    case Ir::T::Not:
+        return QStringLiteral("NOT (") + render(ir.kids[0], k, binds) + u')';
+    case Ir::T::And:
+    case Ir::T::Or: {
+        QStringList parts;
+        for (const Ir &c : ir.kids)
+            parts << u'(' + render(c, k, binds) + u')';
+        return parts.join(ir.t == Ir::T::And ? QStringLiteral(" AND ") : QStringLiteral(" OR "));
+    }
+    }
+    return QStringLiteral("0");
+}
+
+CompiledSearch::Part compilePart(const SearchQuery &q, const SearchScope &scope, HitKind k)
+{
+    CompiledSearch::Part p;
+    if (scope.restricted && scope.tenants.isEmpty())
+        return p;
+    Ir ir = lower(q.root(), k);
+    if (ir.t == Ir::T::False)
+        return p;
+    p.never = false;
+    // Drive from the full-text index when the whole query is, or is ANDed with, one MATCH.
+    const Ir *driver = nullptr;
+    if (ir.t == Ir::T::Fts) {
+        driver = &ir;
+    } else if (ir.t == Ir::T::And) {
+        for (const Ir &c : ir.kids)
+            if (c.t == Ir::T::Fts)
+                driver = &c;
+    }
+    QStringList where;
+    // The scope comes first and stands outside everything derived from the query text.
+    if (scope.restricted) {
+        QStringList qs;
+        for (const QString &t : scope.tenants) {
+            qs << QStringLiteral("?");
+            p.binds << Bind(t);
+        }
+        where << QStringLiteral("x.tenant_id IN (") + qs.join(u',') + u')';
+    }
+    if (driver) {
+        // Alternative plan: walk the time index, test FTS membership (materialised once by SQLite).
+        // The unary + keeps SQLite from using the IN list to drive the loop.
+        p.scanFrom = QByteArray(rowTable(k)) + " x";
+        QStringList scanWhere = where;
+        QVector<Bind> scanBinds = p.binds;
+        scanWhere << QStringLiteral("+x.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?)").arg(QLatin1StringView(ftsTable(k)));
+        scanBinds << Bind(driver->fts);
+        if (ir.t == Ir::T::And)
+            for (const Ir &c : ir.kids)
+                if (&c != driver)
+                    scanWhere << u'(' + render(c, k, scanBinds) + u')';
+        p.scanWhere = scanWhere.join(QStringLiteral(" AND ")).toUtf8();
+        p.scanBinds = scanBinds;
+        p.match = driver->fts;
+        p.from = QByteArray(ftsTable(k)) + " f JOIN " + rowTable(k) + " x ON x.id = f.rowid";
+        where << QStringLiteral("f.%1 MATCH ?").arg(QLatin1StringView(ftsTable(k)));
+        p.binds << Bind(driver->fts);
+        if (ir.t == Ir::T::And)
+            for (const Ir &c : ir.kids)
+                if (&c != driver)
+                    where << u'(' + render(c, k, p.binds) + u')';
+    } else {
+        p.from = QByteArray(rowTable(k)) + " x";
+        if (ir.t != Ir::T::True)
+            where << u'(' + render(ir, k, p.binds) + u')';
+    }
+    p.where = where.isEmpty() ? QByteArray("1") : where.join(QStringLiteral(" AND ")).toUtf8();
+    return p;
+}
+
+void bindAll(Statement &st, const QVector<Bind> &binds, int first = 1)
+{
+    int i = first;
+    for (const Bind &b : binds) {
+        if (const auto *v = std::get_if<int64_t>(&b))
+            st.bind(i++, *v);
+        else
+            st.bind(i++, std::get<QString>(b));
+    }
+}
+
+const char *kEventColumns = "x.id, x.tenant_id, x.event_id, x.ts_utc_ms, x.ts_offset_s, x.actor, x.actor_name, "
+                            "x.actor_role, x.source_ip, x.action, x.resource, x.outcome, x.session_id, x.details";
+const char *kTxnColumns = "x.id, x.tenant_id, x.txn_id, x.ts_utc_ms, x.ts_offset_s, x.value_date, x.debtor_account, "
+                          "x.debtor_name, x.debtor_bank, x.creditor_account, x.creditor_name, x.creditor_bank, "
+                          "x.amount_e4, x.amount_text, x.currency, x.channel, x.status, x.reference, x.memo";
+
+SearchHit readHit(const Statement &q, HitKind k)
+{
+    SearchHit h;
+    h.kind = k;
+    h.rowId = q.columnInt(0);
+    h.tenant = q.columnText(1);
+    h.id = q.columnText(2);
+    h.utcMs = q.columnInt(3);
+    h.offsetSeconds = int(q.columnInt(4));
+    if (k == HitKind::Event) {
+        h.actor = q.columnText(5);
+        h.actorName = q.columnText(6);
+        h.role = q.columnText(7);
+        h.ip = q.columnText(8);
+        h.action = q.columnText(9);
+        h.resource = q.columnText(10);
+        h.outcome = q.columnText(11);
+        h.sessionId = q.columnText(12);
+        h.details = q.columnText(13);
+    } else {
+        h.valueDate = q.columnText(5);
+        h.debtorAccount = q.columnText(6);
+        h.debtorName = q.columnText(7);
+        h.debtorBank = q.columnText(8);
+        h.creditorAccount = q.columnText(9);
+        h.creditorName = q.columnText(10);
+        h.creditorBank = q.columnText(11);
+        h.amountE4 = q.columnInt(12);
+        h.amountText = q.columnText(13);
+        h.currency = q.columnText(14);
+        h.channel = q.columnText(15);
+        h.status = q.columnText(16);
+        h.reference = q.columnText(17);
+        h.memo = q.columnText(18);
+    }
+    return h;
+}
+
+struct SortKey
+{
+    int64_t p, ts;
+    int kind;
+    int64_t id;
+    auto tie() const { return std::tie(p, ts, kind, id); }
+};
+
+SortKey keyOf(const SearchHit &h, SearchSort s)
+{
+    const bool byAmount = s == SearchSort::AmountDesc || s == SearchSort::AmountAsc;
+    return { byAmount ? h.amountE4 : 0, h.utcMs, int(h.kind), h.rowId };
+}
+
+/// MATCH hit count above which a first page by time walks the time index instead (see page()).
+constexpr int64_t kScanThreshold = 2000;
+
+QString nowUtc() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
+
+} // namespace
+
+QString SearchHit::timestamp() const { return formatTimestamp(utcMs, offsetSeconds); }
+
+QString SearchHit::summary() const
+{
+    QStringList parts;
+    const auto add = [&](const QString &s) {
+        if (!s.isEmpty())
+            parts << s;
+    };
+    if (kind == HitKind::Event) {
+        add(actor);
+        add(actorName);
+        add(action);
+        add(resource);
+        add(outcome);
+        add(ip);
+    } else {
+        add(debtorAccount);
+        add(debtorName);
+        parts << QStringLiteral("→");
+        add(creditorAccount);
+        add(creditorName);
+        parts << money::format(amountE4, currency.toLatin1()) + u' ' + currency;
+        add(status);
+        add(memo);
+    }
+    return parts.join(u' ');
+}
+
+QString LinkedEntity::searchQuery() const
+{
+    QString v = display;
+    v.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+    return kind + QStringLiteral(":\"") + v + u'"';
+}
+
+Result<CompiledSearch> SearchService::compile(const SearchQuery &query, const SearchScope &scope)
+{
+    CompiledSearch c;
+    c.m_query = query;
+    for (HitKind k : { HitKind::Event, HitKind::Transaction })
+        c.m_parts[size_t(k)] = compilePart(query, scope, k);
+    return c;
+}
+
+Result<CompiledSearch> SearchService::compile(const QString &text, const QueryContext &context, const SearchScope &scope,
+                                              int *errorPosition)
+{
+    auto q = SearchQuery::parse(text, context, errorPosition);
+    if (!q)
+        return q.error();
+    return compile(*q, scope);
+}
+
+Result<SearchCounts> SearchService::count(const CompiledSearch &search) const
+{
+    SearchCounts out;
+    for (HitKind k : { HitKind::Event, HitKind::Transaction }) {
+        const CompiledSearch::Part &p = search.part(k);
+        if (p.never)
+            continue;
+        auto q = m_db.prepare(QByteArray("SELECT x.tenant_id, count(*) FROM " + p.from + " WHERE " + p.where + " GROUP BY x.tenant_id"));
+        if (!q)
+            return q.error();
+        bindAll(*q, p.binds);
+        auto &map = k == HitKind::Event ? out.events : out.transactions;
+        auto &total = k == HitKind::Event ? out.totalEvents : out.totalTransactions;
+        for (;;) {
+            const auto r = q->step();
+            if (r == Statement::StepResult::Done)
+                break;
+            if (r != Statement::StepResult::Row)
+                return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
+            const int64_t n = q->columnInt(1);
+            map.insert(q->columnText(0), n);
+            total += n;
+        }
+    }
+    return out;
+}
+
+Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, SearchSort sort, const SearchHit *after, int limit) const
+{
+    QVector<SearchHit> hits;
+    if (limit <= 0)
+        return hits;
+    const bool desc = sort == SearchSort::TimeDesc || sort == SearchSort::AmountDesc;
+    const bool byAmount = sort == SearchSort::AmountDesc || sort == SearchSort::AmountAsc;
+    const QByteArray dir = desc ? " DESC" : " ASC";
+    std::optional<SortKey> cursor;
+    if (after)
+        cursor = keyOf(*after, sort);
+    for (HitKind k : { HitKind::Event, HitKind::Transaction }) {
+        const CompiledSearch::Part &p = search.part(k);
+        if (p.never)
+            continue;
+        QByteArray primary = byAmount ? (k == HitKind::Transaction ? QByteArray("x.amount_e4") : QByteArray("-1")) : QByteArray();
+        // A query driven by a MATCH with many hits reads every hit to sort them by time; walking the
+        // time index and testing membership stops after `limit` rows instead.
+        bool scan = false;
+        if (!byAmount && !p.match.isEmpty()) {
+            if (p.matchHits < 0) {
+                auto n = m_db.prepare(QByteArray(QByteArray("SELECT count(*) FROM ") + ftsTable(k) + " WHERE " + ftsTable(k) + " MATCH ?"));
+                if (!n)
+                    return n.error();
+                n->bind(1, p.match);
+                if (n->step() != Statement::StepResult::Row)
+                    return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
+                p.matchHits = n->columnInt(0);
+            }
+            scan = p.matchHits > kScanThreshold;
+        }
+        QByteArray sql = "SELECT " + QByteArray(k == HitKind::Event ? kEventColumns : kTxnColumns) + " FROM "
+            + (scan ? p.scanFrom : p.from) + " WHERE " + (scan ? p.scanWhere : p.where);
+        QVector<Bind> binds = scan ? p.scanBinds : p.binds;
+        if (cursor) {
+            // (p, ts, kind, id) beyond the cursor. kind is constant per part, which turns the
+            // comparison into one over (p, ts, id) with the id bound adjusted (see docs/search.md).
+            const int kind = int(k);
+            int64_t idBound;
+            if (kind == cursor->kind)
+                idBound = cursor->id;
+            else if ((kind < cursor->kind) == desc)
+                idBound = desc ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+            else
+                idBound = desc ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+            const QByteArray op = desc ? " < " : " > ";
+            if (byAmount) {
+                sql += " AND (" + primary + ", x.ts_utc_ms, x.id)" + op + "(?, ?, ?)";
+                binds << Bind(cursor->p);
+            } else {
+                sql += " AND (x.ts_utc_ms, x.id)" + op + "(?, ?)";
+            }
+            binds << Bind(cursor->ts) << Bind(idBound);
+        }
+        sql += " ORDER BY ";
+        if (byAmount && k == HitKind::Transaction)
+            sql += "x.amount_e4" + dir + ", ";
+        sql += "x.ts_utc_ms" + dir + ", x.id" + dir + " LIMIT ?";
+        binds << Bind(int64_t(limit));
+        auto q = m_db.prepare(sql);
+        if (!q)
+            return q.error();
+        bindAll(*q, binds);
+        for (;;) {
+            const auto r = q->step();
+            if (r == Statement::StepResult::Done)
+                break;
+            if (r != Statement::StepResult::Row)
+                return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
+            hits.push_back(readHit(*q, k));
+        }
+    }
+    std::sort(hits.begin(), hits.end(), [&](const SearchHit &a, const SearchHit &b) {
+        const SortKey ka = keyOf(a, sort), kb = keyOf(b, sort);
+        return desc ? kb.tie() < ka.tie() : ka.tie() < kb.tie();
+    });
+    if (hits.size() > limit)
+        hits.resize(limit);
+    return hits;
+}
+
+Result<QVector<LinkedEntity>> SearchService::linkedEntities(int minTenants, const SearchScope &scope) const
+{
+    QVector<LinkedEntity> out;
+    if (scope.restricted && scope.tenants.isEmpty())
+        return out;
+    QByteArray scopeSql = "1";
+    QVector<Bind> scopeBinds;
+    if (scope.restricted) {
+        QByteArray qs;
+        for (const QString &t : scope.tenants) {
+            qs += qs.isEmpty() ? "?" : ",?";
+            scopeBinds << Bind(t);
+        }
+        scopeSql = "tenant_id IN (" + qs + ")";
+    }
+    auto q = m_db.prepare(QByteArray("SELECT kind, key, tenant_id, currency, display, count, amount_e4, first_utc_ms, "
+                                     "last_utc_ms FROM entity_stats WHERE (kind, key) IN (SELECT kind, key FROM "
+                                     "entity_stats WHERE " + scopeSql + " GROUP BY kind, key HAVING count(DISTINCT "
+                                     "tenant_id) >= ?) AND " + scopeSql + " ORDER BY kind, key, tenant_id, currency"));
+    if (!q)
+        return q.error();
+    QVector<Bind> binds = scopeBinds;
+    binds << Bind(int64_t(std::max(minTenants, 1)));
+    binds << scopeBinds;
+    bindAll(*q, binds);
+    for (;;) {
+        const auto r = q->step();
+        if (r == Statement::StepResult::Done)
+            break;
+        if (r != Statement::StepResult::Row)
+            return Error(Error::Code::Database, tr("Cannot list linked entities"), m_db.lastError());
+        const QString kind = q->columnText(0), key = q->columnText(1), tenant = q->columnText(2), currency = q->columnText(3);
+        if (out.isEmpty() || out.constLast().kind != kind || out.constLast().key != key) {
+            LinkedEntity e;
+            e.kind = kind;
+            e.key = key;
+            e.display = q->columnText(4);
+            e.firstUtcMs = q->columnInt(7);
+            e.lastUtcMs = q->columnInt(8);
+            out.push_back(e);
+        }
+        LinkedEntity &e = out.last();
+        if (!e.tenants.contains(tenant))
+            e.tenants << tenant;
+        const int64_t n = q->columnInt(5);
+        e.countPerTenant[tenant] += n;
+        e.count += n;
+        e.firstUtcMs = std::min(e.firstUtcMs, q->columnInt(7));
+        e.lastUtcMs = std::max(e.lastUtcMs, q->columnInt(8));
+        if (!currency.isEmpty()) {
+            int64_t &tot = e.totalsE4[currency];
+            if (!money::addChecked(tot, q->columnInt(6)))
+                return Error(Error::Code::Database, tr("The total of %1 %2 overflows").arg(e.display, currency));
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const LinkedEntity &a, const LinkedEntity &b) {
+        if (a.tenants.size() != b.tenants.size())
+            return a.tenants.size() > b.tenants.size();
+        return a.count > b.count;
+    });
+    return out;
+}
+
+Status SearchService::saveSearch(const QString &name, const QString &query)
+{
+    if (name.trimmed().isEmpty())
+        return Error(Error::Code::Usage, tr("A saved search needs a name"));
+    auto q = m_db.prepare("INSERT INTO saved_searches(name, query, created_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT(name) DO UPDATE SET query = excluded.query");
+    if (!q)
+        return q.error();
+    q->bind(1, name.trimmed());
+    q->bind(2, query);
+    q->bind(3, nowUtc());
+    if (!q->run())
+        return Error(Error::Code::Database, tr("Cannot save the search"), m_db.lastError());
+    return ok();
+}
+
+Status SearchService::deleteSavedSearch(const QString &name)
+{
+    auto q = m_db.prepare("DELETE FROM saved_searches WHERE name = ?");
+    if (!q)
+        return q.error();
+    q->bind(1, name);
+    if (!q->run())
+        return Error(Error::Code::Database, tr("Cannot delete the saved search"), m_db.lastError());
+    return ok();
+}
+
+Result<QVector<SavedSearch>> SearchService::savedSearches() const
+{
+    QVector<SavedSearch> out;
+    auto q = m_db.prepare("SELECT name, query, created_at FROM saved_searches ORDER BY name");
+    if (!q)
+        return q.error();
+    while (q->step() == Statement::StepResult::Row)
+        out.push_back({ q->columnText(0), q->columnText(1), q->columnText(2) });
+    return out;
+}
+
+Status SearchService::recordHistory(const QString &query, int64_t hits)
+{
+    auto q = m_db.prepare("INSERT INTO search_history(query, run_at, hits) VALUES (?, ?, ?)");
+    if (!q)
+        return q.error();
+    q->bind(1, query);
+    q->bind(2, nowUtc());
+    q->bind(3, hits);
+    if (!q->run())
+        return Error(Error::Code::Database, tr("Cannot record the search history"), m_db.lastError());
+    return ok();
+}
+
+Result<QStringList> SearchService::history(int limit) const
+{
+    QStringList out;
+    auto q = m_db.prepare("SELECT query FROM search_history GROUP BY query ORDER BY max(id) DESC LIMIT ?");
+    if (!q)
+        return q.error();
+    q->bind(1, int64_t(limit));
+    while (q->step() == Statement::StepResult::Row)
+        out << q->columnText(0);
+    return out;
+}
+
+} // namespace casebook
