@@ -222,6 +222,12 @@ private Q_SLOTS:
                           QStringLiteral("--comment"), QStringLiteral("off-hours export") }).exitCode, 0);
         QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("add"), ws, id, QStringLiteral("--transaction"), QStringLiteral("X1") }).exitCode, 0);
         QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("add"), ws, id, QStringLiteral("--transaction"), QStringLiteral("NOPE") }).exitCode, 1);
+        // A search adds every hit (here: X1 again, already evidence, and X3 to Jäger), recording the query.
+        r = runCli({ QStringLiteral("case"), QStringLiteral("add"), ws, id, QStringLiteral("--query"), QStringLiteral("amount>=1000 kind:transaction"),
+                     QStringLiteral("--comment"), QStringLiteral("large") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(u"2 hits; added 1 evidence items"), qPrintable(r.out));
+        QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("add"), ws, id, QStringLiteral("--query"), QStringLiteral("amount>=(") }).exitCode, 2);
         QCOMPARE(runCli({ QStringLiteral("case"), QStringLiteral("note"), ws, id, QStringLiteral("--text"), QStringLiteral("**DBA** exported 王芳's data") }).exitCode, 0);
 
         r = runCli({ QStringLiteral("case"), QStringLiteral("show"), ws, id, QStringLiteral("--json") });
@@ -230,7 +236,7 @@ private Q_SLOTS:
         QCOMPARE(c.value(u"id").toString(), id);
         QCOMPARE(c.value(u"owner").toString(), QStringLiteral("Ada (FSA)"));
         const QJsonArray evidence = c.value(u"evidence").toArray();
-        QCOMPARE(evidence.size(), 2);
+        QCOMPARE(evidence.size(), 3);
         QCOMPARE(evidence[0].toObject().value(u"id").toString(), QStringLiteral("E2"));
         QCOMPARE(evidence[0].toObject().value(u"comment").toString(), QStringLiteral("off-hours export"));
         QCOMPARE(evidence[0].toObject().value(u"content_sha256").toString().size(), 64);
@@ -246,15 +252,15 @@ private Q_SLOTS:
         const QJsonObject listed = QJsonDocument::fromJson(r.out.toUtf8()).array()[0].toObject();
         QCOMPARE(listed.value(u"status").toString(), QStringLiteral("closed"));
         QCOMPARE(listed.value(u"outcome").toString(), QStringLiteral("finding"));
-        QCOMPARE(listed.value(u"evidence_count").toInt(), 1);
+        QCOMPARE(listed.value(u"evidence_count").toInt(), 2);
 
         r = runCli({ QStringLiteral("verify"), ws });
         QCOMPARE(r.exitCode, 0);
         static const QRegularExpression intact(QStringLiteral("journal intact: (\\d+) entries, head ([0-9a-f]{64})$"), QRegularExpression::MultilineOption);
         const auto m = intact.match(r.out);
         QVERIFY2(m.hasMatch(), qPrintable(r.out));
-        // workspace.created, archive.imported, case.created, 2x evidence.added, note.added, evidence.removed, case.status_changed
-        QCOMPARE(m.captured(1).toInt(), 8);
+        // workspace.created, archive.imported, case.created, 3x evidence.added, note.added, evidence.removed, case.status_changed
+        QCOMPARE(m.captured(1).toInt(), 9);
 
         // Tamper with the file directly (triggers dropped): verify names the entry and fails.
         {

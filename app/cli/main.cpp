@@ -75,8 +75,10 @@ Commands:
   case new WS --title T [--description D]
                                    create a case; prints its id (C-0001) as the last word
   case list WS [--json]            list cases
+  case add WS CASE --query Q [--comment C] [--tz ZONE]
+                                   add every hit of a search as evidence
   case add WS CASE (--event ID | --transaction ID) [--tenant T] [--comment C]
-                                   add a record as evidence
+                                   add one record as evidence
   case remove WS CASE EVIDENCE_ID  remove an evidence item (stays in the journal)
   case note WS CASE --text T       add a note (Markdown)
   case show WS CASE [--json]       a case with its evidence and notes
@@ -633,7 +635,7 @@ int cmdCase(const QStringList &args)
     const Args a = parseArgs(args, { QStringLiteral("json") },
                              { QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("comment"), QStringLiteral("text"),
                                QStringLiteral("outcome"), QStringLiteral("event"), QStringLiteral("transaction"), QStringLiteral("tenant"),
-                               QStringLiteral("as"), QStringLiteral("query") });
+                               QStringLiteral("as"), QStringLiteral("query"), QStringLiteral("tz") });
     if (!a.error.isEmpty() || a.positional.size() < 2)
         return usage(a.error.isEmpty() ? QStringLiteral("case needs a subcommand and a workspace") : a.error);
     const QString sub = a.positional[0];
@@ -679,8 +681,47 @@ int cmdCase(const QStringList &args)
         return fail(c.error());
 
     if (sub == u"add") {
-        if (a.options.contains(QStringLiteral("query")))
-            return usage(QStringLiteral("case add --query needs the search feature, which this build does not have yet; use --event/--transaction"));
+        if (a.options.contains(QStringLiteral("query"))) {
+            // Every hit of the search becomes evidence, with the query recorded beside it.
+            const QString text = a.options.value(QStringLiteral("query"));
+            QueryContext ctx;
+            if (a.options.contains(QStringLiteral("tz"))) {
+                ctx.zone = QTimeZone(a.options.value(QStringLiteral("tz")).toUtf8());
+                if (!ctx.zone.isValid())
+                    return usage(QStringLiteral("--tz: unknown time zone"));
+            }
+            int pos = 0;
+            auto compiled = SearchService::compile(text, ctx, {}, &pos);
+            if (!compiled) {
+                err() << "casebook-cli: " << compiled.error().message << "\n";
+                return ExitUsage;
+            }
+            SearchService search(ws->db());
+            QVector<int64_t> events, transactions;
+            std::optional<SearchHit> last;
+            for (;;) {
+                auto page = search.page(*compiled, SearchSort::TimeAsc, last ? &*last : nullptr, 2000);
+                if (!page)
+                    return fail(page.error());
+                for (const SearchHit &h : *page)
+                    (h.kind == HitKind::Event ? events : transactions) << h.rowId;
+                if (page->size() < 2000)
+                    break;
+                last = page->constLast();
+            }
+            const QString comment = a.options.value(QStringLiteral("comment"));
+            int64_t added = 0;
+            for (const auto &[kind, ids] : { std::pair { RecordKind::Event, events }, std::pair { RecordKind::Transaction, transactions } }) {
+                if (ids.isEmpty())
+                    continue;
+                auto r = store.addEvidence(c->id, kind, ids, comment, text);
+                if (!r)
+                    return fail(r.error());
+                added += r->size();
+            }
+            out() << events.size() + transactions.size() << " hits; added " << added << " evidence items to " << c->ref << "\n";
+            return ExitOk;
+        }
         const bool isEvent = a.options.contains(QStringLiteral("event"));
         if (isEvent == a.options.contains(QStringLiteral("transaction")))
             return usage(QStringLiteral("case add WS CASE (--event ID | --transaction ID) [--tenant T] [--comment C]"));
