@@ -7,9 +7,7 @@
 
 namespace casebook {
 
-namespace {
-
-QString pivot(const char *field, const QString &value)
+QString pivotQuery(const char *field, const QString &value)
 {
     if (value.isEmpty())
         return {};
@@ -18,6 +16,8 @@ QString pivot(const char *field, const QString &value)
     return QString::fromLatin1(field) + QStringLiteral(":\"") + v + u'"';
 }
 
+namespace {
+QString pivot(const char *field, const QString &value) { return pivotQuery(field, value); }
 } // namespace
 
 SearchResultModel::SearchResultModel(SqliteDb &db, QObject *parent)

@@ -111,6 +111,10 @@ struct LinkedEntity
     QString searchQuery() const;
 };
 
+/// A query that finds `value` in `field` everywhere (`actor:"dba.zhou"`), quoting as the language
+/// requires; empty when value is empty.
+QString pivotQuery(const char *field, const QString &value);
+
 struct SavedSearch
 {
     QString name, query, createdAt;

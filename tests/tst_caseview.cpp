@@ -5,6 +5,8 @@
 #include "keyring.h"
 #include "mainwindow.h"
 #include "recordview.h"
+#include "searchpanel.h"
+#include "searchresultmodel.h"
 #include "testutils.h"
 #include "verifier.h"
 #include "workspace.h"
@@ -129,6 +131,36 @@ private Q_SLOTS:
         QCOMPARE(store.noteHistory(1)->size(), 3);
         auto report = verifyWorkspace(w->db(), false);
         QVERIFY2(report->intact, qPrintable(report->failure));
+    }
+
+    void searchEverywhereAndAddHitsToCase()
+    {
+        const QString ws = workspaceWithData();
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(ws));
+        SearchPanel *panel = win.searchPanel();
+        // A syntax error points at the position and changes nothing.
+        QVERIFY(!panel->search(QStringLiteral("amount>=(")));
+        QVERIFY(panel->errorText().contains(u"^"));
+        win.searchEverywhere(QStringLiteral("王芳"));
+        QCOMPARE(win.tabs()->currentIndex(), int(MainWindow::SearchTab));
+        QVERIFY(panel->errorText().isEmpty());
+        // E1 (actor_name 王芳), X1 (debtor 王芳), X2 (creditor 王芳)
+        QCOMPARE(panel->results()->totalHits(), 3);
+        QVERIFY(panel->countsText().contains(u"3 hits"));
+        QVERIFY(panel->countsText().contains(u"T9001: 3"));
+        // Add every hit to a new case: the query is recorded with the evidence.
+        win.newCase(QStringLiteral("From search"));
+        win.searchEverywhere(QStringLiteral("王芳"));
+        panel->resultView()->selectAll();
+        QVector<qint64> events, transactions;
+        for (int r = 0; r < panel->results()->rowCount(); ++r)
+            (panel->results()->index(r, 0).data(SearchResultModel::KindRole).toInt() == 0 ? events : transactions)
+                << panel->results()->index(r, 0).data(SearchResultModel::RowIdRole).toLongLong();
+        Q_EMIT panel->addToCaseRequested(events, transactions, QStringLiteral("王芳"));
+        QCOMPARE(win.caseView()->evidenceModel()->rowCount(), 3);
+        QCOMPARE(win.caseView()->evidenceModel()->items().at(0).query, QStringLiteral("王芳"));
     }
 
     void statusAndTags()

@@ -29,13 +29,15 @@ class EvidenceCommand : public QUndoCommand
 {
 public:
     enum class Op { Add, Remove };
-    EvidenceCommand(CaseView *view, Op op, RecordKind kind, QVector<int64_t> rowids, QVector<int64_t> evidenceIds, QString comment)
+    EvidenceCommand(CaseView *view, Op op, RecordKind kind, QVector<int64_t> rowids, QVector<int64_t> evidenceIds, QString comment,
+                    QString query = {})
         : m_view(view)
         , m_op(op)
         , m_kind(kind)
         , m_rowids(std::move(rowids))
         , m_ids(std::move(evidenceIds))
         , m_comment(std::move(comment))
+        , m_query(std::move(query))
         , m_caseId(view->caseId())
     {
         setText(op == Op::Add ? QObject::tr("Add %n evidence item(s)", nullptr, int(m_rowids.size()))
@@ -46,7 +48,7 @@ public:
         CaseStore store(*m_view->m_db, m_view->m_author);
         if (m_op == Op::Add) {
             if (m_ids.isEmpty()) { // first time: create the items
-                auto added = store.addEvidence(m_caseId, m_kind, m_rowids, m_comment);
+                auto added = store.addEvidence(m_caseId, m_kind, m_rowids, m_comment, m_query);
                 m_ok = m_view->check(added ? ok() : Status(added.error()));
                 if (added)
                     m_ids = *added;
@@ -80,6 +82,7 @@ private:
     QVector<int64_t> m_rowids;
     QVector<int64_t> m_ids;
     QString m_comment;
+    QString m_query;
     int64_t m_caseId;
     bool m_ok = true;
 };
@@ -280,11 +283,11 @@ void CaseView::refresh()
     Q_EMIT caseChanged(m_caseId);
 }
 
-bool CaseView::addEvidence(RecordKind kind, const QVector<int64_t> &rowids, const QString &comment)
+bool CaseView::addEvidence(RecordKind kind, const QVector<int64_t> &rowids, const QString &comment, const QString &query)
 {
     if (!m_db || !m_caseId || rowids.isEmpty())
         return false;
-    auto *cmd = new EvidenceCommand(this, EvidenceCommand::Op::Add, kind, rowids, {}, comment);
+    auto *cmd = new EvidenceCommand(this, EvidenceCommand::Op::Add, kind, rowids, {}, comment, query);
     m_undo.push(cmd); // runs redo()
     return cmd->succeeded();
 }

@@ -40,7 +40,7 @@ public:
     QTextBrowser *notesView() const { return m_notes; }
 
     /// Adds records as evidence (undoable). Returns false and emits errorOccurred on failure.
-    bool addEvidence(RecordKind kind, const QVector<int64_t> &rowids, const QString &comment);
+    bool addEvidence(RecordKind kind, const QVector<int64_t> &rowids, const QString &comment, const QString &query = {});
     bool removeEvidence(const QVector<int64_t> &evidenceIds);
     bool addNote(const QString &markdown);
     /// A new revision of a note (undoable: undo writes the previous text as a further revision).

@@ -10,6 +10,9 @@
 #include "quarantinemodel.h"
 #include "recorddetail.h"
 #include "recordview.h"
+#include "searchpanel.h"
+#include "searchresultmodel.h"
+#include "searchservice.h"
 #include "sqlitedb.h"
 #include "tenantlistmodel.h"
 #include "timestamp.h"
@@ -144,6 +147,22 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_views[QuarantineTab], tr("Quarantine"));
     m_caseView = new CaseView(m_tabs);
     m_tabs->addTab(m_caseView, tr("Case"));
+    m_search = new SearchPanel(m_tabs);
+    m_tabs->addTab(m_search, tr("Search"));
+    connect(m_search, &SearchPanel::hitSelected, this, [this](int kind, qint64 rowId) {
+        showRecordDetail(kind == int(HitKind::Event) ? RecordKind::Event : RecordKind::Transaction, rowId);
+    });
+    connect(m_search, &SearchPanel::addToCaseRequested, this,
+            [this](const QVector<qint64> &events, const QVector<qint64> &transactions, const QString &query) {
+                if (m_caseView->caseId() == 0) {
+                    showBanner(tr("Select or create a case first (Case ▸ New Case…)."));
+                    return;
+                }
+                if (!events.isEmpty())
+                    m_caseView->addEvidence(RecordKind::Event, QVector<int64_t>(events.begin(), events.end()), {}, query);
+                if (!transactions.isEmpty())
+                    m_caseView->addEvidence(RecordKind::Transaction, QVector<int64_t>(transactions.begin(), transactions.end()), {}, query);
+            });
     connect(m_caseView, &CaseView::errorOccurred, this, &MainWindow::showBanner);
     connect(m_caseView, &CaseView::caseChanged, this, [this] {
         refreshCases();
@@ -276,6 +295,7 @@ void MainWindow::buildMenus()
     view->addAction(tr("&Transactions"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { m_tabs->setCurrentIndex(TransactionsTab); });
     view->addAction(tr("&Quarantine"), QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { showQuarantine(0); });
     view->addAction(tr("&Case"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] { m_tabs->setCurrentIndex(CaseTab); });
+    view->addAction(tr("&Search"), QKeySequence::Find, this, [this] { m_tabs->setCurrentIndex(SearchTab); });
     QMenu *caseMenu = menuBar()->addMenu(tr("&Case"));
     caseMenu->addAction(tr("&New Case…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] {
         bool accepted = false;
@@ -325,6 +345,8 @@ Status MainWindow::openWorkspace(const QString &path)
     m_path = path;
     m_caseView->setWorkspace(&m_ws->db(), Investigator::current().display());
     m_caseView->setDisplayZone(m_zone);
+    m_search->setDatabase(&m_ws->db());
+    m_search->refreshLinked();
     refreshCases();
     m_statusJournal->clear();
     m_tenants->setInfo(*info);
@@ -486,9 +508,20 @@ void MainWindow::showRecordDetail(RecordKind kind, qint64 rowid)
     m_detail->setHtml(html);
 }
 
+void MainWindow::searchEverywhere(const QString &query)
+{
+    m_tabs->setCurrentIndex(SearchTab);
+    m_search->search(query);
+}
+
 void MainWindow::updateStatus()
 {
     const int tab = m_tabs->currentIndex();
+    if (tab == SearchTab) {
+        m_statusRows->setText(m_search->results() ? tr("%1 hits").arg(QLocale().toString(qint64(m_search->results()->totalHits()))) : QString());
+        m_statusSelection->clear();
+        return;
+    }
     if (tab == CaseTab) {
         const int rows = m_caseView->evidenceModel()->rowCount();
         m_statusRows->setText(tr("%1 evidence items in the case").arg(QLocale().toString(rows)));
@@ -654,6 +687,24 @@ void MainWindow::showGridMenu(Tab tab, const QPoint &pos)
         if (accepted)
             addSelectionToCase(tab, comment);
     });
+    // "Search everywhere" on the entity under the cursor: actor, IP, account or name.
+    const QModelIndex at = m_views[tab]->indexAt(pos);
+    if (at.isValid() && at.data(RecordTableModel::LoadedRole).toBool()) {
+        const QString v = at.data().toString();
+        QString q;
+        if (tab == EventsTab) {
+            if (at.column() == 3)
+                q = pivotQuery("actor", v);
+            else if (at.column() == 9)
+                q = pivotQuery("ip", v);
+        } else if (at.column() == 3 || at.column() == 5) {
+            q = pivotQuery("account", v);
+        } else if (at.column() == 4 || at.column() == 6) {
+            q = pivotQuery("name", v);
+        }
+        if (!q.isEmpty())
+            menu.addAction(tr("Search Everywhere: %1").arg(q), this, [this, q] { searchEverywhere(q); });
+    }
     menu.addAction(tr("Copy"), this, [this, tab] { m_views[tab]->copySelection(); });
     menu.exec(m_views[tab]->viewport()->mapToGlobal(pos));
 }

@@ -24,6 +24,7 @@ class ImportDialog;
 class QuarantineModel;
 class Workspace;
 class RecordView;
+class SearchPanel;
 class SqliteDb;
 class TenantListModel;
 
@@ -33,7 +34,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { EventsTab, TransactionsTab, QuarantineTab, CaseTab };
+    enum Tab { EventsTab, TransactionsTab, QuarantineTab, CaseTab, SearchTab };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -55,6 +56,9 @@ public:
     QComboBox *zoneSelector() const { return m_zoneBox; }
     CaseListModel *caseModel() const { return m_cases; }
     CaseView *caseView() const { return m_caseView; }
+    SearchPanel *searchPanel() const { return m_search; }
+    /// Runs `query` in the Search tab ("Search everywhere").
+    void searchEverywhere(const QString &query);
     /// Creates a case and makes it current; returns its id (0 on failure, reason in the banner).
     qint64 newCase(const QString &title, const QString &description = {});
     /// Makes `caseId` the current case (shown in the Case tab; target of "Add to Case").
@@ -101,6 +105,7 @@ private:
     std::unique_ptr<Workspace> m_ws; ///< write connection for cases and notes
     CaseListModel *m_cases = nullptr;
     CaseView *m_caseView = nullptr;
+    SearchPanel *m_search = nullptr;
     QTableView *m_caseListView = nullptr;
     QLabel *m_statusJournal = nullptr;
     std::unique_ptr<SqliteDb> m_readDb; ///< detail lookups (primary-key reads)
