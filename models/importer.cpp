@@ -8,6 +8,7 @@
 #include "money.h"
 #include "sha256.h"
 #include "sqlitedb.h"
+#include "timelinerollups.h"
 #include "timestamp.h"
 #include "workspace.h"
 
@@ -1201,6 +1202,9 @@ ImportResult importArchive(Workspace &ws, const ImportRequest &req, const Import
         if (!fe->run() || !ft->run())
             return dbFail(tr("Cannot build the search index"), db.lastError());
     }
+    // Timeline rollups over the same new rows, in the same transaction (docs/timeline.md).
+    if (auto st = timelinerollups::add(db, *maxEvent, *maxTxn); !st)
+        return dbFail(st.error().message, st.error().detail);
     {
         auto t = db.prepare("INSERT INTO archive_totals(archive_id, currency, amount_e4, count) VALUES (?,?,?,?)");
         if (!t)

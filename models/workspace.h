@@ -48,7 +48,7 @@ struct WorkspaceInfo
 class Workspace
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr int kApplicationId = 0x43534b42; ///< 'CSKB' in PRAGMA application_id
 
     /// Creates a new workspace; fails if `path` exists.
