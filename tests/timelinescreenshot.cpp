@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // timeline-screenshot WS OUT.png [--tz ZONE] [--mode events|transactions|amount] [--currency C]
-//     [--layout stacked|lanes] [--outcome failure,denied] [--action PREFIX] [--size WxH] [--mark-action PREFIX]
-//     [--from T --to T]
+//     [--layout stacked|lanes] [--outcome failure,denied] [--action PREFIX] [--size WxH] [--mark-query SQL]
+//     [--from T --to T] [--select-from T --select-to T]
 // Renders TimelineView on a workspace with QWidget::grab (use QT_QPA_PLATFORM=offscreen). Used by
 // scripts/screenshot-timeline for docs/screenshots/; also prints the re-bucket and replot times.
 
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
                    { u"layout"_s, u"layout"_s, u"layout"_s, u"stacked"_s },
                    { u"outcome"_s, u"outcomes"_s, u"list"_s },
                    { u"action"_s, u"action prefix"_s, u"prefix"_s },
-                   { u"mark-action"_s, u"mark the events of this action prefix"_s, u"prefix"_s },
+                   { u"mark-query"_s, u"mark the instants (ts_utc_ms) this SELECT returns"_s, u"sql"_s },
                    { u"from"_s, u"from"_s, u"time"_s },
                    { u"to"_s, u"to"_s, u"time"_s },
                    { u"select-from"_s, u"selection from"_s, u"time"_s },
@@ -85,14 +85,14 @@ int main(int argc, char **argv)
     }
     if (p.isSet(u"select-from"_s) && p.isSet(u"select-to"_s))
         view.selectRange(instant(p.value(u"select-from"_s)), instant(p.value(u"select-to"_s)));
-    if (p.isSet(u"mark-action"_s)) {
+    if (p.isSet(u"mark-query"_s)) {
         auto w = Workspace::openReadOnly(ws);
+        auto q = w ? w->db().prepare(p.value(u"mark-query"_s).toUtf8()) : Result<Statement>(w.error());
+        if (!q) {
+            std::fprintf(stderr, "timeline-screenshot: %s\n", qPrintable(q.error().text()));
+            return 1;
+        }
         QVector<qint64> marks;
-        auto q = w->db().prepare("SELECT ts_utc_ms FROM events WHERE action >= ? AND substr(action, 1, length(?)) = ?");
-        const QByteArray prefix = p.value(u"mark-action"_s).toUtf8();
-        q->bind(1, QByteArrayView(prefix));
-        q->bind(2, QByteArrayView(prefix));
-        q->bind(3, QByteArrayView(prefix));
         while (q->step() == Statement::StepResult::Row)
             marks << q->columnInt(0);
         view.setMarkers(marks);

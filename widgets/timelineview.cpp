@@ -626,6 +626,8 @@ void TimelineView::rebuildPlot()
         QCPAxis *y = rect->axis(QCPAxis::atLeft);
         y->setLabel(m_layout == Layout::Lanes && i < tenants.size() ? tenants[i] : valueLabel());
         y->setRangeLower(0);
+        y->setNumberFormat(u"f"_s); // plain numbers: 2500000, not 2.5·10^6
+        y->setNumberPrecision(0);
         y->ticker()->setTickCount(m_layout == Layout::Lanes ? 3 : 5);
         if (m_layout == Layout::Lanes && i + 1 < m_rects.size())
             rect->setAutoMargins(QCP::msLeft | QCP::msRight | QCP::msTop);
