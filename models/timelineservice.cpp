@@ -372,9 +372,12 @@ Result<TimelineData> TimelineService::query(const TimelineRequest &req, const Ca
             ++data.counts[qsizetype(b) * nt + t].matched;
     };
     if (!actor.isEmpty()) {
-        // An actor has few events: seek (tenant_id, actor, ts_utc_ms), check the rest per row.
-        auto q = db.prepare("SELECT ts_utc_ms, action, outcome FROM events WHERE tenant_id = ? AND actor = ? "
-                            "AND ts_utc_ms >= ? AND ts_utc_ms < ?");
+        // Seek (tenant_id, actor, ts_utc_ms, outcome): covering unless an action prefix is set too, which
+        // needs the row.
+        auto q = db.prepare(prefix.isEmpty() ? QByteArrayView("SELECT ts_utc_ms, '', outcome FROM events WHERE tenant_id = ? "
+                                                              "AND actor = ? AND ts_utc_ms >= ? AND ts_utc_ms < ?")
+                                             : QByteArrayView("SELECT ts_utc_ms, action, outcome FROM events WHERE tenant_id = ? "
+                                                              "AND actor = ? AND ts_utc_ms >= ? AND ts_utc_ms < ?"));
         if (!q)
             return q.error();
         for (int t = 0; t < nt; ++t) {

@@ -717,7 +717,10 @@ void TimelineView::applyData()
         m_hiBars[t]->setWidth(nb ? width * 0.86 : 1);
         m_loBars[t]->setWidth(nb ? width * 0.86 : 1);
         m_hiBars[t]->setData(keys, hi, true);
-        m_loBars[t]->setData(keys, lo, true);
+        if (highlight)
+            m_loBars[t]->setData(keys, lo, true);
+        else
+            m_loBars[t]->data()->clear(); // nothing to draw: do not pay for thousands of empty bars
     }
     for (int i = 0; i < m_rects.size(); ++i)
         if (!(m_layout == Layout::Lanes && i < m_data.tenantCount()))
