@@ -3,6 +3,7 @@
 
 #include "demogenerator.h"
 #include "testutils.h"
+#include "workspace.h"
 
 #include <QDir>
 #include <QFile>
@@ -127,7 +128,7 @@ private Q_SLOTS:
         CliResult info = runCli({ QStringLiteral("info"), ws, QStringLiteral("--json") });
         QCOMPARE(info.exitCode, 0);
         const QJsonObject doc = QJsonDocument::fromJson(info.out.toUtf8()).object();
-        QCOMPARE(doc.value(u"schema_version").toInt(), 1);
+        QCOMPARE(doc.value(u"schema_version").toInt(), Workspace::kSchemaVersion);
         const QJsonArray tenants = doc.value(u"tenants").toArray();
         QCOMPARE(tenants.size(), 5);
         qint64 total = 0;
