@@ -154,6 +154,22 @@ Result<TimelineData> TimelineService::query(const TimelineRequest &req, const Ca
     data.unit = req.unit ? *req.unit : timebuckets::autoUnit(req.fromUtcMs, req.toUtcMs);
     data.filtered = req.filter.isActive();
 
+    // One read transaction, so every statement below (institutions and currencies included) sees the
+    // same snapshot even while an import commits. Only when the caller has none open: that one is theirs.
+    const bool ownTransaction = sqlite3_get_autocommit(db.handle()) != 0;
+    if (ownTransaction)
+        db.exec("BEGIN");
+    struct EndRead
+    {
+        SqliteDb &db;
+        bool own;
+        ~EndRead()
+        {
+            if (own)
+                db.exec("COMMIT");
+        }
+    } endRead { db, ownTransaction };
+
     auto all = tenants();
     if (!all)
         return all.error();
@@ -224,22 +240,6 @@ Result<TimelineData> TimelineService::query(const TimelineRequest &req, const Ca
         sums.add(data.transactionsByCurrency[i], count);
         sums.add(data.amountE4[i], amount);
     };
-
-    // One read transaction, so every statement below sees the same snapshot even while an import commits.
-    // (Only when the caller has none open: its transaction is its own.)
-    const bool ownTransaction = sqlite3_get_autocommit(db.handle()) != 0;
-    if (ownTransaction)
-        db.exec("BEGIN");
-    struct EndRead
-    {
-        SqliteDb &db;
-        bool own;
-        ~EndRead()
-        {
-            if (own)
-                db.exec("COMMIT");
-        }
-    } endRead { db, ownTransaction };
 
     const bool minuteAligned = std::all_of(data.edges.cbegin(), data.edges.cend(),
                                            [](int64_t e) { return timebuckets::floorDiv(e, 60000) * 60000 == e; });
