@@ -11,6 +11,7 @@
 #include "searchextensions.h"
 #include "sha256.h"
 #include "sqlitedb.h"
+#include "timelinerollups.h"
 #include "timestamp.h"
 #include "workspace.h"
 
@@ -1422,6 +1423,9 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
                 return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
         }
     }
+    // Timeline rollups over the same new rows, in the same transaction (docs/timeline.md).
+    if (auto st = timelinerollups::add(db, *maxEvent, *maxTxn); !st)
+        return dbFail(st.error().message, st.error().detail);
     {
         auto t = db.prepare("INSERT INTO archive_totals(archive_id, currency, amount_e4, count) VALUES (?,?,?,?)");
         if (!t)

@@ -476,8 +476,9 @@ private Q_SLOTS:
             auto db = SqliteDb::open(ws, SqliteDb::Mode::ReadWrite);
             QVERIFY(db);
             QVERIFY(registerSearchExtensions(db->handle()));
-            // Back to schema 1: drop what later migrations added (0003 search, 0004 cases and journal).
-            QVERIFY(db->exec("BEGIN; DROP TABLE evidence_tags; DROP TABLE evidence; DROP TABLE note_revisions; DROP TABLE notes;"
+            // Back to schema 1: drop what later migrations added (0002 timeline, 0003 search, 0004 cases and journal).
+            QVERIFY(db->exec("BEGIN; DROP TABLE timeline_events; DROP TABLE timeline_transactions;"
+                             "DROP INDEX events_tenant_action_ts; DROP INDEX events_tenant_actor_ts; DROP TABLE evidence_tags; DROP TABLE evidence; DROP TABLE note_revisions; DROP TABLE notes;"
                              "DROP TABLE case_tags; DROP TABLE cases; DROP TABLE journal; ALTER TABLE archives DROP COLUMN journal_seq;"
                              "DROP TABLE entity_stats; DROP TABLE saved_searches; DROP TABLE search_history;"
                              "DROP TABLE events_fts; DROP TABLE transactions_fts;"
