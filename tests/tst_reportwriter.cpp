@@ -179,10 +179,12 @@ private Q_SLOTS:
                                        QStringLiteral("Ada Lovelace"), QStringLiteral("Financial Supervisory Authority"),
                                        QStringLiteral("Casebook " CASEBOOK_VERSION), QStringLiteral("UNSIGNED"), QStringLiteral("Asia/Shanghai"),
                                        QStringLiteral("99999999.9999 EUR"), QStringLiteral("0.0001 CNY"), QStringLiteral("1234.56"),
-                                       QStringLiteral("=1+2 payment"), QStringLiteral("creditor:BEN1"),
+                                       QStringLiteral("=1+2 payment"), QStringLiteral("creditor:BEN1"), QStringLiteral("Currency"),
                                        QString::fromLatin1(headBefore), QStringLiteral("Page 1 of %1").arg(r->pages),
                                        QStringLiteral("Page %1 of %1").arg(r->pages) })
             QVERIFY2(text.contains(needle), qPrintable(u"missing: " + needle));
+        // The first row of the summary table (painted text, not only the title page's copy of the name).
+        QVERIFY(text.contains(QRegularExpression(QStringLiteral("T9001\\s+Test Bank 测试银行\\s+3\\s+3\\s+6"))));
         for (const QString &id : f.recordIds)
             QVERIFY2(text.contains(QRegularExpression(u"\\b" + id + u"\\b")), qPrintable(u"missing record id " + id));
         for (const QString &h : f.archiveHashes)

@@ -37,7 +37,7 @@
 
 #include <vector>
 
-Q_LOGGING_CATEGORY(lcReport, "casebook.widgets.report")
+Q_LOGGING_CATEGORY(lcReport, "casebook.widgets.report", QtInfoMsg)
 
 namespace casebook {
 
@@ -184,6 +184,9 @@ public:
         m_mono = makeFont(monoFamilies(), 8);
         m_hashMono = makeFont(monoFamilies(), 6.5);
         m_cellPitch = QFontMetricsF(m_cell, m_w).lineSpacing();
+        m_hashLabelText = tr("sha256 ");
+        m_hashLabelWidth = QFontMetricsF(m_hashLabel, m_w).horizontalAdvance(m_hashLabelText);
+        m_hashLabelDy = QFontMetricsF(m_hashMono, m_w).ascent() - QFontMetricsF(m_hashLabel, m_w).ascent();
     }
 
     /// Runs one pass. Returns false when cancelled or the evidence could not be read (see error()).
@@ -191,6 +194,7 @@ public:
     {
         m_pass = pass;
         m_p = painter;
+        m_painterFont = nullptr;
         m_page = 0;
         m_rowIndex = 0;
         titlePage();
@@ -243,6 +247,7 @@ private:
     {
         const QFontMetricsF fm(m_header, m_w);
         m_p->setFont(m_header);
+        m_painterFont = &m_header;
         m_p->setPen(kGrey);
         const qreal left = full.left() + side, right = full.right() - side;
         const qreal top = full.top() + mm(10);
@@ -276,27 +281,32 @@ private:
     /// Lays out `text` in `width` (wrapping at word boundaries, or anywhere in a long token) with
     /// a fixed line pitch; paints it at (x, y) in the paint pass. Returns the number of lines; at
     /// most `maxLines` (0 = unlimited) are laid out, `truncated` tells whether text was left out.
+    /// `oneLine`: the caller knows the text fits on one line (from the measuring pass), so a
+    /// left-aligned text is drawn without being measured first (shaping is the cost of a report).
     int textLines(const QString &text, const QFont &font, qreal x, qreal y, qreal width, const QColor &color,
-                  Qt::Alignment align = Qt::AlignLeft, int maxLines = 0, bool *truncated = nullptr)
+                  Qt::Alignment align = Qt::AlignLeft, int maxLines = 0, bool *truncated = nullptr, bool oneLine = false)
     {
         if (truncated)
             *truncated = false;
+        m_lastWrapped = false;
         if (text.isEmpty())
             return 0;
-        const QFontMetricsF fm(font, m_w);
+        const QFontMetricsF &fm = metrics(font);
+        if (oneLine && !(align & Qt::AlignRight)) {
+            if (painting())
+                drawLine(text, font, color, QPointF(x, y + fm.ascent()));
+            return 1;
+        }
         const bool multiline = text.contains(u'\n');
         if (!multiline) {
             const qreal adv = fm.horizontalAdvance(text);
             if (adv <= width) {
-                if (painting()) {
-                    m_p->setFont(font);
-                    m_p->setPen(color);
-                    const qreal dx = (align & Qt::AlignRight) ? width - adv : 0;
-                    m_p->drawText(QPointF(x + dx, y + fm.ascent()), text);
-                }
+                if (painting())
+                    drawLine(text, font, color, QPointF(x + ((align & Qt::AlignRight) ? width - adv : 0), y + fm.ascent()));
                 return 1;
             }
         }
+        m_lastWrapped = true;
         QString t = text;
         t.remove(u'\r');
         t.replace(u'\n', QChar::LineSeparator);
@@ -325,8 +335,30 @@ private:
         if (painting()) {
             m_p->setPen(color);
             layout.draw(m_p, QPointF(x, y));
+            m_painterFont = nullptr; // the layout may leave its own font set
         }
         return n;
+    }
+
+    /// One line of text; painter state is only changed when it differs.
+    void drawLine(const QString &text, const QFont &font, const QColor &color, const QPointF &baseline)
+    {
+        if (m_painterFont != &font) {
+            m_p->setFont(font);
+            m_painterFont = &font;
+        }
+        const QPen &pen = m_p->pen();
+        if (pen.style() != Qt::SolidLine || pen.color() != color)
+            m_p->setPen(color);
+        m_p->drawText(baseline, text);
+    }
+
+    const QFontMetricsF &metrics(const QFont &font)
+    {
+        auto it = m_metrics.find(&font);
+        if (it == m_metrics.end())
+            it = m_metrics.insert(&font, QFontMetricsF(font, m_w));
+        return *it;
     }
 
     qreal pitch(const QFont &f) const { return QFontMetricsF(f, m_w).lineSpacing(); }
@@ -677,39 +709,56 @@ private:
     }
 
     /// One evidence row: laid out (and painted at m_y in the paint pass); returns its height.
-    qreal evidenceRow(const EvidenceItem &e, int64_t number)
+    /// One evidence row: laid out (and painted at m_y in the paint pass); returns its height.
+    /// `wrapMask` has a bit per cell that needed wrapping: written by the measuring pass, read by
+    /// the paint pass so that cells known to fit one line are drawn without being measured again.
+    qreal evidenceRow(const EvidenceItem &e, int64_t number, uint16_t &wrapMask)
     {
         const qreal pad = mm(1);
         const qreal y = m_y + pad;
         const auto cellW = [&](int c) { return mm(kTable[c].widthMm) - 2 * pad; };
+        const bool measuring = !painting();
+        if (measuring)
+            wrapMask = 0;
+        int bit = 0;
+        // A cell that may wrap: measured in the measuring pass, drawn directly when it fitted.
+        const auto cell = [&](const QString &text, const QFont &font, qreal x, qreal cy, qreal w, const QColor &color,
+                              Qt::Alignment align, int maxLines, bool *truncated = nullptr) {
+            const uint16_t mask = uint16_t(1u << bit++);
+            const int n = textLines(text, font, x, cy, w, color, align, maxLines, truncated, !measuring && !(wrapMask & mask));
+            if (measuring && m_lastWrapped)
+                wrapMask |= mask;
+            return n;
+        };
         int left = 0, right = 0;
-        left = std::max(left, textLines(QString::number(number), m_cell, colX(0) + pad, y, cellW(0), kInk));
-        left = std::max(left, textLines(e.tenant, m_cell, colX(1) + pad, y, cellW(1), kInk, Qt::AlignLeft, kMaxCellLines));
-        left = std::max(left, textLines(recordKindName(e.kind), m_cell, colX(2) + pad, y, cellW(2), kInk));
-        left = std::max(left, textLines(e.recordKey, m_cell, colX(3) + pad, y, cellW(3), kInk, Qt::AlignLeft, kMaxCellLines));
+        // Item number, kind and hash are fixed-width texts that always fit their columns.
+        textLines(QString::number(number), m_cell, colX(0) + pad, y, cellW(0), kInk, Qt::AlignLeft, 0, nullptr, true);
+        left = std::max(left, cell(e.tenant, m_cell, colX(1) + pad, y, cellW(1), kInk, Qt::AlignLeft, kMaxCellLines));
+        textLines(recordKindName(e.kind), m_cell, colX(2) + pad, y, cellW(2), kInk, Qt::AlignLeft, 0, nullptr, true);
+        left = std::max(left, cell(e.recordKey, m_cell, colX(3) + pad, y, cellW(3), kInk, Qt::AlignLeft, kMaxCellLines));
         const QString t = readableTime(e.utcMs, m_in.zone, e.offsetSeconds);
-        textLines(t.left(10), m_cell, colX(4) + pad, y, cellW(4), kInk);
-        textLines(t.mid(11), m_cell, colX(4) + pad, y + m_cellPitch, cellW(4), kInk);
-        left = std::max(left, 2);
+        int time = cell(t.left(10), m_cell, colX(4) + pad, y, cellW(4), kInk, Qt::AlignLeft, 2);
+        time += cell(t.mid(11), m_cell, colX(4) + pad, y + time * m_cellPitch, cellW(4), kInk, Qt::AlignLeft, 2);
+        left = std::max(left, time);
 
         bool cut = false;
-        int who = textLines(e.who, m_cell, colX(kWhoCol) + pad, y, cellW(kWhoCol), kInk, Qt::AlignLeft, kMaxCellLines / 2);
-        who += textLines(e.what, m_cell, colX(kWhoCol) + pad, y + who * m_cellPitch, cellW(kWhoCol), kGrey, Qt::AlignLeft, kMaxCellLines / 2);
+        int who = cell(e.who, m_cell, colX(kWhoCol) + pad, y, cellW(kWhoCol), kInk, Qt::AlignLeft, kMaxCellLines / 2);
+        who += cell(e.what, m_cell, colX(kWhoCol) + pad, y + who * m_cellPitch, cellW(kWhoCol), kGrey, Qt::AlignLeft, kMaxCellLines / 2);
         right = std::max(right, who);
         if (!e.currency.isEmpty())
-            right = std::max(right, textLines(money::format(e.amountE4, e.currency.toLatin1()) + u' ' + e.currency, m_cell, colX(6) + pad, y,
-                                              cellW(6), kInk, Qt::AlignRight, 4));
-        int comment = textLines(e.comment, m_cell, colX(7) + pad, y, cellW(7), kInk, Qt::AlignLeft, kMaxCellLines, &cut);
+            right = std::max(right, cell(money::format(e.amountE4, e.currency.toLatin1()) + u' ' + e.currency, m_cell, colX(6) + pad, y,
+                                         cellW(6), kInk, Qt::AlignRight, 4));
+        else
+            ++bit;
+        int comment = cell(e.comment, m_cell, colX(7) + pad, y, cellW(7), kInk, Qt::AlignLeft, kMaxCellLines, &cut);
         if (cut)
             comment += textLines(tr("[continues: full text in the CSV export]"), m_cell, colX(7) + pad, y + comment * m_cellPitch, cellW(7), kGrey);
         right = std::max(right, comment);
 
         // The content hash under the right-hand columns, on one line so it can be copied whole.
         const qreal hashY = y + right * m_cellPitch;
-        const QString label = tr("content SHA-256 ");
-        const qreal lw = QFontMetricsF(m_hashLabel, m_w).horizontalAdvance(label);
-        textLines(label, m_hashLabel, colX(kWhoCol) + pad, hashY, lw + mm(1), kGrey);
-        textLines(e.contentSha256, m_hashMono, colX(kWhoCol) + pad + lw, hashY, mm(150), kInk);
+        textLines(m_hashLabelText, m_hashLabel, colX(kWhoCol) + pad, hashY + m_hashLabelDy, m_hashLabelWidth, kGrey, Qt::AlignLeft, 0, nullptr, true);
+        textLines(e.contentSha256, m_hashMono, colX(kWhoCol) + pad + m_hashLabelWidth, hashY, mm(150), kInk, Qt::AlignLeft, 0, nullptr, true);
         const qreal h = std::max(left * m_cellPitch, right * m_cellPitch + pitch(m_hashMono)) + 2 * pad;
         if (painting()) {
             m_p->setPen(QPen(kRule, pt(0.3)));
@@ -730,24 +779,29 @@ private:
                       .arg(zoneLabel(m_in.zone)),
                   m_small, kGrey);
         tableHeader();
-        if (m_pass == Pass::Measure)
+        if (m_pass == Pass::Measure) {
             m_rowHeights.clear();
+            m_rowWraps.clear();
+        }
         int64_t i = 0;
         bool cancelled = false;
         auto st = forEachEvidence(*m_in.db, d.caseInfo.id, [&](const EvidenceItem &e) {
             qreal h;
+            uint16_t mask = 0;
             if (m_pass == Pass::Measure) {
-                h = evidenceRow(e, i + 1);
+                h = evidenceRow(e, i + 1, mask);
                 m_rowHeights.push_back(h);
+                m_rowWraps.push_back(mask);
             } else {
                 h = i < int64_t(m_rowHeights.size()) ? m_rowHeights[size_t(i)] : 0;
+                mask = i < int64_t(m_rowWraps.size()) ? m_rowWraps[size_t(i)] : 0xffff;
             }
             if (!fits(h)) {
                 newPage(QPageLayout::Landscape);
                 tableHeader();
             }
             if (painting())
-                evidenceRow(e, i + 1);
+                evidenceRow(e, i + 1, mask);
             m_y += h;
             ++i;
             if (i % 250 == 0 && m_progress
@@ -864,6 +918,12 @@ private:
     QPageLayout::Orientation m_orientation = QPageLayout::Portrait;
     SectionPages m_sections;
     std::vector<qreal> m_rowHeights; ///< evidence row heights from the measuring pass (8 bytes a row)
+    std::vector<uint16_t> m_rowWraps; ///< which cells of each row wrap (evidenceRow)
+    bool m_lastWrapped = false; ///< whether the last textLines() needed a text layout
+    QHash<const QFont *, QFontMetricsF> m_metrics;
+    const QFont *m_painterFont = nullptr;
+    QString m_hashLabelText;
+    qreal m_hashLabelWidth = 0, m_hashLabelDy = 0;
     int64_t m_rowIndex = 0;
     Error m_error;
     qreal m_cellPitch = 0;
@@ -1013,9 +1073,11 @@ Result<ReportResult> writeCaseReport(const ReportRequest &req, const QPicture *f
         return data.error();
     if (!report(tr("Verifying the journal"), 0, 0))
         return cancelled();
+    qCDebug(lcReport) << "case data read" << clock.elapsed() << "ms";
     auto verify = verifyWorkspace(ws->db(), req.rehashArchives);
     if (!verify)
         return verify.error();
+    qCDebug(lcReport) << "journal verified" << clock.elapsed() << "ms";
 
     QPicture ownFigure;
     auto hist = evidenceHistogram(ws->db(), c->id, req.zone);
@@ -1027,6 +1089,7 @@ Result<ReportResult> writeCaseReport(const ReportRequest &req, const QPicture *f
         ownFigure = renderTimelineFigure(*hist);
         figure = &ownFigure;
     }
+    qCDebug(lcReport) << "figure ready" << clock.elapsed() << "ms";
 
     const QDateTime generated = QDateTime::currentDateTimeUtc();
     const QFileInfo outInfo(req.outputPath);
@@ -1057,6 +1120,7 @@ Result<ReportResult> writeCaseReport(const ReportRequest &req, const QPicture *f
             file.cancelWriting();
             return rp.error();
         }
+        qCDebug(lcReport) << "measured" << rp.totalPages() << "pages" << clock.elapsed() << "ms";
         QPainter painter;
         if (!painter.begin(&writer)) {
             file.cancelWriting();
@@ -1071,6 +1135,7 @@ Result<ReportResult> writeCaseReport(const ReportRequest &req, const QPicture *f
             return rp.error();
         }
         pages = rp.totalPages();
+        qCDebug(lcReport) << "painted" << clock.elapsed() << "ms";
     }
     if (!report(tr("Saving"), 0, 0)) {
         file.cancelWriting();
