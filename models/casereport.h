@@ -65,7 +65,8 @@ struct CaseReportData
 Result<CaseReportData> loadCaseReportData(const SqliteDb &db, int64_t caseId);
 
 /// Streams the live evidence items of a case in report order (record time, then evidence id), with
-/// the display fields CaseStore::evidence() fills (tags are not loaded). `sink` returns false to
+/// the display fields CaseStore::evidence() fills, except that `who` of an event also names the
+/// actor ("u.wang (王芳)"); tags are not loaded. `sink` returns false to
 /// stop early (the result is then still ok). Memory is one item, whatever the case's size.
 Status forEachEvidence(const SqliteDb &db, int64_t caseId, const std::function<bool(const EvidenceItem &)> &sink);
 

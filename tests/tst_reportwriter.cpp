@@ -314,6 +314,25 @@ private Q_SLOTS:
         QCOMPARE(workspaceDigest(f.ws), digest);
     }
 
+    void evidenceAddedDuringExport()
+    {
+        const Fixture f = populated(600);
+        bool added = false;
+        auto r = writeCaseReport(request(f, path(QStringLiteral("during.pdf"))), nullptr, [&](const ReportProgress &p) {
+            if (!added && p.phase == u"Laying out") {
+                // Someone adds evidence from the GUI while the worker lays out the report.
+                auto other = Workspace::open(f.ws);
+                CaseStore store(other->db(), QStringLiteral("Colleague"));
+                added = bool(store.addEvidence(f.caseId, RecordKind::Event, { 4, 5, 6 }, QStringLiteral("added-while-exporting")));
+            }
+            return true;
+        });
+        QVERIFY(added);
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().text()));
+        QCOMPARE(r->evidence, 606); // the snapshot the export started from
+        QVERIFY(!run(QStringLiteral("pdftotext"), { r->pdfPath, QStringLiteral("-") }).contains(u"added-while-exporting"));
+    }
+
     void badRequests()
     {
         const Fixture f = populated();

@@ -930,6 +930,29 @@ private:
     QFont m_body, m_bodyBold, m_small, m_smallBold, m_header, m_h1, m_title, m_subtitle, m_cell, m_cellBold, m_hashLabel, m_mono, m_hashMono;
 };
 
+/// A read transaction: every query of the report sees one snapshot of the workspace (WAL), even
+/// while the GUI adds evidence, so the measuring and the painting pass read the same rows.
+class ReadSnapshot
+{
+public:
+    explicit ReadSnapshot(SqliteDb &db)
+        : m_db(db)
+        , m_active(bool(db.exec("BEGIN")))
+    {
+    }
+    ~ReadSnapshot() { end(); }
+    void end()
+    {
+        if (m_active)
+            m_db.exec("COMMIT");
+        m_active = false;
+    }
+
+private:
+    SqliteDb &m_db;
+    bool m_active;
+};
+
 bool onGuiThread()
 {
     return QCoreApplication::instance() && QThread::currentThread() == QCoreApplication::instance()->thread()
@@ -1068,6 +1091,7 @@ Result<ReportResult> writeCaseReport(const ReportRequest &req, const QPicture *f
     auto c = store.findCase(req.caseRef);
     if (!c)
         return c.error();
+    ReadSnapshot snapshot(ws->db());
     auto data = loadCaseReportData(ws->db(), c->id);
     if (!data)
         return data.error();
@@ -1137,6 +1161,7 @@ Result<ReportResult> writeCaseReport(const ReportRequest &req, const QPicture *f
         pages = rp.totalPages();
         qCDebug(lcReport) << "painted" << clock.elapsed() << "ms";
     }
+    snapshot.end(); // before the journal entry, which needs a write transaction
     if (!report(tr("Saving"), 0, 0)) {
         file.cancelWriting();
         return cancelled();
