@@ -242,7 +242,6 @@ private Q_SLOTS:
         QCOMPARE(c->status, QStringLiteral("closed"));
         QCOMPARE(c->outcome, QStringLiteral("referred"));
         QCOMPARE(c->tags, (QStringList { QStringLiteral("aml"), QStringLiteral("insider") }));
-        // Keep the Result alive: a range-for over `*temporary` dangles (C++20 does not extend it).
         const auto items = store.evidence(c->id);
         for (const EvidenceItem &e : *items)
             QCOMPARE(e.tags, e.id == 1 ? QStringList { QStringLiteral("key") } : QStringList());
