@@ -7,9 +7,12 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
+
 namespace casebook {
 
 class SqliteDb;
+class Statement;
 
 /// A record's stable identity and content fingerprint, as evidence keeps them.
 struct RecordFingerprint
@@ -28,6 +31,23 @@ struct RecordFingerprint
 /// NULL fields omitted. Independent of row ids and of the workspace, so the same record imported
 /// elsewhere has the same hash.
 Result<RecordFingerprint> fingerprintRecord(const SqliteDb &db, RecordKind kind, int64_t rowid);
+
+/// fingerprintRecord() for many records: keeps its prepared statements between calls (preparing
+/// them dominated verifying thousands of evidence items). Borrowing `db`; use from its thread.
+class RecordFingerprinter
+{
+public:
+    explicit RecordFingerprinter(const SqliteDb &db);
+    ~RecordFingerprinter();
+    RecordFingerprinter(const RecordFingerprinter &) = delete;
+    RecordFingerprinter &operator=(const RecordFingerprinter &) = delete;
+
+    Result<RecordFingerprint> fingerprint(RecordKind kind, int64_t rowid);
+
+private:
+    const SqliteDb &m_db;
+    std::unique_ptr<Statement> m_event, m_transaction;
+};
 
 QString recordKindName(RecordKind k); ///< "event" / "transaction"
 bool parseRecordKind(const QString &s, RecordKind &k);

@@ -2,7 +2,9 @@
 // casebook-cli: the headless front end of casebook_models. Exit codes: 0 success, 1 failure (for
 // import: an archive was rejected), 2 usage error, 130 interrupted.
 
+#include "casereport.h"
 #include "casestore.h"
+#include "csvexport.h"
 #include "demogenerator.h"
 #include "identity.h"
 #include "journal.h"
@@ -14,7 +16,10 @@
 #include "searchservice.h"
 #include "timelineservice.h"
 #include "timestamp.h"
+#include "reportwriter.h"
 #include "workspace.h"
+
+#include <QApplication>
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -31,6 +36,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <memory>
 #include <cstdio>
 #include <unistd.h>
 
@@ -103,9 +109,18 @@ Commands:
                                    calendar bucket; T is RFC 3339, or a date or local time read in
                                    --tz; [--from, --to) defaults to all data; --tz defaults to the
                                    institutions' common zone, else UTC
+  export-report WS CASE --out FILE.pdf [--tz ZONE] [--rehash-archives]
+                                   the case report as PDF/A-1b, with FILE.pdf.sha256 and
+                                   FILE.manifest.json beside it; journaled with its SHA-256.
+                                   ZONE: an IANA zone (default UTC), or "source" for each
+                                   record's own offset
+  export-csv WS CASE --out FILE.csv [--tz ZONE] [--bom]
+                                   every evidence item of the case as RFC 4180 CSV (UTF-8,
+                                   exact amounts, times with offsets; default ZONE "source");
+                                   journaled with its SHA-256
   --version                        print the version
 
-Options for import, import-file, demo, case and keys: --keyring FILE (default: $CASEBOOK_KEYRING or
+Options for import, import-file, demo, case, export-* and keys: --keyring FILE (default: $CASEBOOK_KEYRING or
 ~/.config/casebook/keyring.json), --as NAME (who is recorded in the workspace and its journal;
 default: $CASEBOOK_INVESTIGATOR, else the identity set in the GUI, else user@host).
 
@@ -1284,11 +1299,120 @@ int cmdTimeline(const QStringList &args)
     return ExitOk;
 }
 
+/// --as "Name (Organisation)" or "Name", as $CASEBOOK_INVESTIGATOR.
+Investigator investigatorFrom(const Args &a)
+{
+    if (!a.options.contains(QStringLiteral("as")))
+        return Investigator::current();
+    const QString v = a.options.value(QStringLiteral("as"));
+    Investigator who;
+    const int open = v.indexOf(u'(');
+    if (open > 0 && v.endsWith(u')')) {
+        who.name = v.left(open).trimmed();
+        who.organisation = v.mid(open + 1).chopped(1).trimmed();
+    } else {
+        who.name = v.trimmed();
+    }
+    return who;
+}
+
+int cmdExportReport(const QStringList &args)
+{
+    const Args a = parseArgs(args, { QStringLiteral("rehash-archives") }, { QStringLiteral("out"), QStringLiteral("tz"), QStringLiteral("as") });
+    if (!a.error.isEmpty() || a.positional.size() != 2 || a.options.value(QStringLiteral("out")).isEmpty())
+        return usage(a.error.isEmpty() ? QStringLiteral("export-report WS CASE --out FILE.pdf [--tz ZONE]") : a.error);
+    ReportRequest req;
+    req.workspacePath = a.positional[0];
+    req.caseRef = a.positional[1];
+    req.outputPath = a.options.value(QStringLiteral("out"));
+    if (!parseReportZone(a.options.value(QStringLiteral("tz"), QStringLiteral("UTC")), req.zone))
+        return usage(QStringLiteral("unknown time zone \"%1\" (an IANA id such as Asia/Shanghai, UTC, or source)").arg(a.options.value(QStringLiteral("tz"))));
+    req.investigator = investigatorFrom(a);
+    req.author = a.options.value(QStringLiteral("as"), defaultImporter());
+    req.rehashArchives = a.options.contains(QStringLiteral("rehash-archives"));
+    if (!QFileInfo::exists(req.workspacePath)) {
+        err() << "casebook-cli: no workspace " << req.workspacePath << "\n";
+        return ExitFailure;
+    }
+    if (const QStringList missing = missingReportFonts(); !missing.isEmpty())
+        err() << "casebook-cli: warning: fonts missing (" << missing.join(QStringLiteral(", "))
+              << "); CJK text may not render. Install fonts-dejavu-core fonts-droid-fallback fonts-noto-cjk\n";
+    std::signal(SIGINT, onSigint);
+    auto r = writeCaseReport(req, nullptr, [](const ReportProgress &) { return !g_interrupted.load(); });
+    if (!r) {
+        if (r.error().code == Error::Code::Cancelled)
+            return ExitInterrupted;
+        return fail(r.error());
+    }
+    out() << "wrote " << r->pdfPath << ": " << r->pages << " pages, " << r->evidence << " evidence items, " << r->bytes << " bytes, "
+          << QString::number(r->seconds, 'f', 2) << " s\n"
+          << "  sha256 " << r->sha256 << " (" << r->sha256Path << ")\n"
+          << "  manifest " << r->manifestPath << "\n"
+          << "  journal at export: " << (r->journalIntact ? "intact" : "BROKEN") << ", " << r->journalEntriesAtExport << " entries, head "
+          << r->journalHeadAtExport << "\n"
+          << "  journaled as entry " << r->journalSeq << " (report.exported)\n";
+    return ExitOk;
+}
+
+int cmdExportCsv(const QStringList &args)
+{
+    const Args a = parseArgs(args, { QStringLiteral("bom") }, { QStringLiteral("out"), QStringLiteral("tz"), QStringLiteral("as") });
+    if (!a.error.isEmpty() || a.positional.size() != 2 || a.options.value(QStringLiteral("out")).isEmpty())
+        return usage(a.error.isEmpty() ? QStringLiteral("export-csv WS CASE --out FILE.csv [--tz ZONE] [--bom]") : a.error);
+    QTimeZone zone;
+    if (!parseReportZone(a.options.value(QStringLiteral("tz"), QStringLiteral("source")), zone))
+        return usage(QStringLiteral("unknown time zone \"%1\" (an IANA id such as Asia/Shanghai, UTC, or source)").arg(a.options.value(QStringLiteral("tz"))));
+    if (!QFileInfo::exists(a.positional[0])) {
+        err() << "casebook-cli: no workspace " << a.positional[0] << "\n";
+        return ExitFailure;
+    }
+    auto ws = Workspace::open(a.positional[0]);
+    if (!ws)
+        return fail(ws.error());
+    CaseStore store(ws->db(), a.options.value(QStringLiteral("as"), defaultImporter()));
+    auto c = store.findCase(a.positional[1]);
+    if (!c)
+        return fail(c.error());
+    CsvOptions options;
+    options.bom = a.options.contains(QStringLiteral("bom"));
+    const QString path = a.options.value(QStringLiteral("out"));
+    std::signal(SIGINT, onSigint);
+    auto r = writeCsvFile(path, [&](QIODevice *dev) {
+        return exportCaseEvidenceCsv(ws->db(), c->id, dev, options, zone, [](int64_t) { return !g_interrupted.load(); });
+    });
+    if (!r) {
+        if (r.error().code == Error::Code::Cancelled)
+            return ExitInterrupted;
+        return fail(r.error());
+    }
+    auto seq = store.journalExport(c->id, QStringLiteral("csv.exported"),
+                                   { { QStringLiteral("file"), QFileInfo(path).fileName() },
+                                     { QStringLiteral("sha256"), QString::fromLatin1(r->sha256) },
+                                     { QStringLiteral("bytes"), qint64(r->bytes) },
+                                     { QStringLiteral("rows"), qint64(r->rows) },
+                                     { QStringLiteral("time_zone"), zone.isValid() ? QString::fromUtf8(zone.id()) : QStringLiteral("source") } });
+    if (!seq) {
+        QFile::remove(path);
+        err() << "casebook-cli: the export could not be recorded in the journal, so it was not kept: " << seq.error().text() << "\n";
+        return ExitFailure;
+    }
+    out() << "wrote " << path << ": " << r->rows << " evidence rows, " << r->bytes << " bytes, sha256 " << r->sha256 << "\n"
+          << "  journaled as entry " << *seq << " (csv.exported)\n";
+    return ExitOk;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // Only the report needs Qt Gui (fonts, PDF) and Widgets (QCustomPlot draws the figure); every
+    // other command stays QtCore-only. A PDF needs no display: use the offscreen platform unless
+    // the caller chose one.
+    const bool gui = argc > 1 && qstrcmp(argv[1], "export-report") == 0;
+    if (gui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> appHolder = gui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication &app = *appHolder;
     QCoreApplication::setOrganizationName(QStringLiteral("Casebook"));
     QCoreApplication::setApplicationName(QStringLiteral("casebook-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CASEBOOK_VERSION));
@@ -1333,5 +1457,9 @@ int main(int argc, char **argv)
         return cmdLinked(args);
     if (cmd == u"timeline")
         return cmdTimeline(args);
+    if (cmd == u"export-report")
+        return cmdExportReport(args);
+    if (cmd == u"export-csv")
+        return cmdExportCsv(args);
     return usage(QStringLiteral("unknown command \"%1\"").arg(cmd));
 }
