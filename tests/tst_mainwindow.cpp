@@ -6,6 +6,7 @@
 #include "quarantinemodel.h"
 #include "recordview.h"
 #include "tenantlistmodel.h"
+#include "timelineview.h"
 #include "testutils.h"
 #include "workspace.h"
 
@@ -220,6 +221,32 @@ private Q_SLOTS:
         QCOMPARE(results[0].outcome, ImportResult::Outcome::Cancelled);
         dlg->close();
         QCOMPARE(workspaceDigest(ws), before);
+    }
+
+    void timelineSelectionNarrowsGridsAndGridExportsAllRows()
+    {
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(workspaceWithData()));
+        QTRY_COMPARE(win.eventModel()->rowCount(), 3);
+        QTRY_COMPARE(win.transactionModel()->rowCount(), 3);
+        // 2026-01-05T00:00Z .. 2026-01-06T00:00Z holds E1 (01:31Z) and E3 (02:00Z) and X1 (02:00Z).
+        win.timeline()->selectRange(1767571200000LL, 1767657600000LL);
+        QTRY_COMPARE(win.eventModel()->rowCount(), 2);
+        QTRY_COMPARE(win.transactionModel()->rowCount(), 1);
+        win.timeline()->clearSelection();
+        QTRY_COMPARE(win.eventModel()->rowCount(), 3);
+
+        const QString csv = fresh(QStringLiteral("events.csv"));
+        QSignalSpy exported(&win, &MainWindow::gridExported);
+        QVERIFY(win.exportGridCsv(MainWindow::EventsTab, csv));
+        QVERIFY(exported.wait(10000));
+        QCOMPARE(exported.at(0).at(1).toLongLong(), 3);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(text.contains("E1") && text.contains("E2") && text.contains("E3"));
+        QVERIFY(text.contains("\"{\"\"rows\"\":120000")); // details kept, quotes doubled
     }
 
     void failedOpenShowsBannerAndKeepsState()

@@ -10,7 +10,10 @@
 #include "quarantinemodel.h"
 #include "recorddetail.h"
 #include "recordview.h"
+#include "csvexport.h"
+#include "reportexportdialog.h"
 #include "searchpanel.h"
+#include "timelineview.h"
 #include "searchresultmodel.h"
 #include "searchservice.h"
 #include "sqlitedb.h"
@@ -29,8 +32,13 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHeaderView>
+#include <QProgressDialog>
+#include <QtConcurrent>
 #include <QInputDialog>
+#include <QJsonArray>
+#include <QPointer>
 #include <QPushButton>
 #include <QLabel>
 #include <QLocale>
@@ -133,8 +141,27 @@ MainWindow::MainWindow(QWidget *parent)
             selectCase(cur.data(CaseListModel::CaseIdRole).toLongLong());
     });
 
-    // Centre: the grids.
-    m_tabs = new QTabWidget(m_splitter);
+    // Centre: the timeline above the grids.
+    auto *centre = new QSplitter(Qt::Vertical, m_splitter);
+    centre->setObjectName(QStringLiteral("centreSplitter"));
+    m_timeline = new TimelineView(centre);
+    m_tabs = new QTabWidget(centre);
+    centre->addWidget(m_timeline);
+    centre->addWidget(m_tabs);
+    centre->setStretchFactor(0, 2);
+    centre->setStretchFactor(1, 5);
+    // A selected range narrows the grids; clearing it (or resetting the view) widens them again.
+    connect(m_timeline, &TimelineView::rangeSelected, this, [this](qint64 from, qint64 to) {
+        m_filter.fromUtcMs = from;
+        m_filter.toUtcMs = to;
+        applyFilter();
+    });
+    connect(m_timeline, &TimelineView::selectionCleared, this, [this] {
+        m_filter.fromUtcMs = std::numeric_limits<int64_t>::min();
+        m_filter.toUtcMs = std::numeric_limits<int64_t>::max();
+        applyFilter();
+    });
+    connect(m_timeline, &TimelineView::queryFailed, this, &MainWindow::showBanner);
     m_views[EventsTab] = new RecordView(m_tabs);
     m_views[EventsTab]->setModel(m_events);
     m_views[TransactionsTab] = new RecordView(m_tabs);
@@ -164,6 +191,7 @@ MainWindow::MainWindow(QWidget *parent)
                     m_caseView->addEvidence(RecordKind::Transaction, QVector<int64_t>(transactions.begin(), transactions.end()), {}, query);
             });
     connect(m_caseView, &CaseView::errorOccurred, this, &MainWindow::showBanner);
+    connect(m_caseView, &CaseView::evidenceInstantsChanged, this, [this](const QVector<qint64> &instants) { m_timeline->setMarkers(instants); });
     connect(m_caseView, &CaseView::caseChanged, this, [this] {
         refreshCases();
         updateStatus();
@@ -208,7 +236,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_detail->setOpenLinks(false);
     m_detail->setPlaceholderText(tr("Select a row to see every field, its source and its verification."));
     m_splitter->addWidget(left);
-    m_splitter->addWidget(m_tabs);
+    m_splitter->addWidget(centre);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 6);
@@ -274,6 +302,16 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addAction(tr("&Import Archives…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] { importDialog(false); });
     file->addAction(tr("Import Archive &Folder…"), this, [this] { importDialog(true); });
+    file->addAction(tr("&Export Grid as CSV…"), this, [this] {
+        const int t = m_tabs->currentIndex();
+        if (t != EventsTab && t != TransactionsTab) {
+            showBanner(tr("Choose the Events or Transactions tab to export its rows."));
+            return;
+        }
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Grid"), {}, tr("CSV files (*.csv)"));
+        if (!path.isEmpty())
+            exportGridCsv(Tab(t), path);
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -311,6 +349,15 @@ void MainWindow::buildMenus()
         const QString comment = QInputDialog::getText(this, tr("Add to Case"), tr("Comment (optional):"), QLineEdit::Normal, {}, &accepted);
         if (accepted)
             addSelectionToCase(Tab(t), comment);
+    });
+    caseMenu->addSeparator();
+    caseMenu->addAction(tr("Export Case &Report…"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] { exportCurrentCaseReport(); });
+    caseMenu->addAction(tr("Export Case Evidence as &CSV…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Evidence"), {}, tr("CSV files (*.csv)"));
+        if (path.isEmpty())
+            return;
+        if (auto st = exportCurrentCaseCsv(path); !st)
+            showBanner(st.error().text());
     });
     caseMenu->addSeparator();
     caseMenu->addAction(tr("&Verify Journal"), this, &MainWindow::verifyJournal);
@@ -355,8 +402,12 @@ Status MainWindow::openWorkspace(const QString &path)
         m_zone.tenantZones.insert(t.id, QTimeZone(t.defaultTimezone.toUtf8()));
     m_events->setDisplayZone(m_zone);
     m_transactions->setDisplayZone(m_zone);
+    m_filter = {};
     m_events->setFilter({});
     m_transactions->setFilter({});
+    m_timeline->setTimeZone(timelineZone());
+    m_timeline->setTenants({});
+    m_timeline->setWorkspace(path);
     m_events->setWorkspace(path);
     m_transactions->setWorkspace(path);
     m_quarantine->setArchive(0);
@@ -397,6 +448,7 @@ void MainWindow::refreshInfo()
     m_tenantView->selectRow(0);
     m_events->reload();
     m_transactions->reload();
+    m_timeline->refresh();
     m_quarantine->setWorkspace(m_path);
 }
 
@@ -435,6 +487,7 @@ void MainWindow::setDisplayZone(const QString &text)
     m_events->setDisplayZone(m_zone);
     m_transactions->setDisplayZone(m_zone);
     m_caseView->setDisplayZone(m_zone);
+    m_timeline->setTimeZone(timelineZone());
     if (m_zoneBox->currentText() != text)
         m_zoneBox->setCurrentText(text);
     QSettings().setValue(QStringLiteral("view/zone"), text);
@@ -456,9 +509,35 @@ void MainWindow::tenantSelectionChanged()
     if (all)
         f.tenants.clear();
     f.tenants.sort();
-    m_events->setFilter(f);
-    m_transactions->setFilter(f);
+    m_filter.tenants = f.tenants;
+    m_timeline->setTenants(f.tenants);
+    m_timeline->setTimeZone(timelineZone());
+    applyFilter();
+}
+
+void MainWindow::applyFilter()
+{
+    m_events->setFilter(m_filter);
+    m_transactions->setFilter(m_filter);
     updateStatus();
+}
+
+QTimeZone MainWindow::timelineZone() const
+{
+    // Buckets need one zone: the chosen one, or for "institution's zone" the zone of the selected
+    // institution (UTC when several with different zones are shown).
+    if (m_zone.mode != DisplayZone::Mode::Institution)
+        return m_zone.zoneFor({});
+    QTimeZone common;
+    const QStringList tenants = m_filter.tenants.isEmpty() ? m_zone.tenantZones.keys() : m_filter.tenants;
+    for (const QString &t : tenants) {
+        const QTimeZone z = m_zone.tenantZones.value(t);
+        if (!common.isValid())
+            common = z;
+        else if (z.id() != common.id())
+            return QTimeZone::utc();
+    }
+    return common.isValid() ? common : QTimeZone::utc();
 }
 
 void MainWindow::recordSelectionChanged(Tab tab)
@@ -737,6 +816,94 @@ QString MainWindow::verifyJournal()
                                     { QStringLiteral("head"), QString::fromLatin1(r->head) }, { QStringLiteral("failure"), r->failure } });
     statusBar()->showMessage(line, 10000);
     return line;
+}
+
+bool MainWindow::exportGridCsv(Tab tab, const QString &path)
+{
+    if (m_path.isEmpty() || (tab != EventsTab && tab != TransactionsTab))
+        return false;
+    RecordTableModel *model = tab == EventsTab ? m_events : m_transactions;
+    GridQuery q;
+    q.kind = model->kind();
+    q.filter = model->filter();
+    q.sortColumn = model->sortColumn();
+    q.descending = model->sortOrder() == Qt::DescendingOrder;
+    const DisplayZone zone = m_zone;
+    const QString wsPath = m_path;
+    const qint64 total = model->rowCount();
+    auto *progress = new QProgressDialog(tr("Exporting %1 rows…").arg(QLocale().toString(total)), tr("Cancel"), 0, 1000, this);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    auto cancelled = std::make_shared<std::atomic_bool>(false);
+    connect(progress, &QProgressDialog::canceled, this, [cancelled] { *cancelled = true; });
+    QPointer<QProgressDialog> guard(progress);
+    // The worker opens its own connection (STYLE 16) and gets copies of what it needs (STYLE 20).
+    auto future = QtConcurrent::run([wsPath, path, q, zone, cancelled, guard, total]() -> Result<CsvFileResult> {
+        auto db = SqliteDb::open(wsPath, SqliteDb::Mode::ReadOnly);
+        if (!db)
+            return db.error();
+        return writeCsvFile(path, [&](QIODevice *out) {
+            return exportRecordsCsv(*db, q, out, {}, &zone, [&](int64_t rows) {
+                if (total > 0)
+                    QMetaObject::invokeMethod(guard, [guard, rows, total] { if (guard) guard->setValue(int(1000 * rows / total)); }, Qt::QueuedConnection);
+                return !cancelled->load();
+            });
+        });
+    });
+    auto *watcher = new QFutureWatcher<Result<CsvFileResult>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, guard, q, path] {
+        const Result<CsvFileResult> r = watcher->result();
+        watcher->deleteLater();
+        if (guard)
+            guard->close();
+        if (!r) {
+            if (r.error().code != Error::Code::Cancelled)
+                showBanner(r.error().text());
+            return;
+        }
+        QJsonArray tenants = QJsonArray::fromStringList(q.filter.tenants);
+        if (m_ws)
+            journal::appendStandalone(m_ws->db(), Investigator::current().display(), QStringLiteral("csv.exported"),
+                                      { { QStringLiteral("what"), q.kind == RecordKind::Event ? QStringLiteral("events") : QStringLiteral("transactions") },
+                                        { QStringLiteral("path"), r->path },
+                                        { QStringLiteral("rows"), qint64(r->rows) },
+                                        { QStringLiteral("sha256"), QString::fromLatin1(r->sha256) },
+                                        { QStringLiteral("tenants"), tenants } });
+        statusBar()->showMessage(tr("Exported %1 rows to %2").arg(r->rows).arg(r->path), 8000);
+        Q_EMIT gridExported(r->path, r->rows);
+    });
+    watcher->setFuture(future);
+    return true;
+}
+
+void MainWindow::exportCurrentCaseReport(const QString &path)
+{
+    const CaseSummary *c = m_cases->caseAt(m_cases->rowOf(m_caseView->caseId()));
+    if (!c || m_path.isEmpty()) {
+        showBanner(tr("Select a case first."));
+        return;
+    }
+    exportCaseReport(this, m_path, c->ref, timelineZone(), path);
+}
+
+Status MainWindow::exportCurrentCaseCsv(const QString &path)
+{
+    const CaseSummary *c = m_cases->caseAt(m_cases->rowOf(m_caseView->caseId()));
+    if (!c || !m_ws)
+        return Error(Error::Code::Usage, tr("Select a case first."));
+    const QTimeZone zone = m_zone.mode == DisplayZone::Mode::Institution ? QTimeZone() : m_zone.zoneFor({});
+    auto r = writeCsvFile(path, [&](QIODevice *out) { return exportCaseEvidenceCsv(m_ws->db(), c->id, out, {}, zone); });
+    if (!r)
+        return r.error();
+    CaseStore store(m_ws->db(), Investigator::current().display());
+    auto seq = store.journalExport(c->id, QStringLiteral("csv.exported"),
+                                   { { QStringLiteral("path"), r->path }, { QStringLiteral("rows"), qint64(r->rows) },
+                                     { QStringLiteral("sha256"), QString::fromLatin1(r->sha256) } });
+    if (!seq)
+        return seq.error();
+    statusBar()->showMessage(tr("Exported %1 evidence items to %2").arg(r->rows).arg(r->path), 8000);
+    return ok();
 }
 
 void MainWindow::editIdentity()

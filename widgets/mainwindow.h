@@ -25,6 +25,7 @@ class QuarantineModel;
 class Workspace;
 class RecordView;
 class SearchPanel;
+class TimelineView;
 class SqliteDb;
 class TenantListModel;
 
@@ -57,6 +58,14 @@ public:
     CaseListModel *caseModel() const { return m_cases; }
     CaseView *caseView() const { return m_caseView; }
     SearchPanel *searchPanel() const { return m_search; }
+    TimelineView *timeline() const { return m_timeline; }
+    /// Writes every row of the Events or Transactions grid (current institutions, time range and
+    /// sort) to `path` as CSV, off the GUI thread; journals it. Returns false if it could not start.
+    bool exportGridCsv(Tab tab, const QString &path);
+    /// Exports the current case's report (asks for the file when `path` is empty).
+    void exportCurrentCaseReport(const QString &path = {});
+    /// Exports the current case's evidence as CSV to `path`, journaled. Synchronous (streamed).
+    Status exportCurrentCaseCsv(const QString &path);
     /// Runs `query` in the Search tab ("Search everywhere").
     void searchEverywhere(const QString &query);
     /// Creates a case and makes it current; returns its id (0 on failure, reason in the banner).
@@ -75,6 +84,7 @@ public:
 
 Q_SIGNALS:
     void workspaceOpened(const QString &path);
+    void gridExported(const QString &path, qint64 rows);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -91,6 +101,8 @@ private:
     void tenantSelectionChanged();
     void recordSelectionChanged(Tab tab);
     void showRecordDetail(RecordKind kind, qint64 rowid);
+    void applyFilter();
+    QTimeZone timelineZone() const;
     void updateStatus();
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();
@@ -106,6 +118,8 @@ private:
     CaseListModel *m_cases = nullptr;
     CaseView *m_caseView = nullptr;
     SearchPanel *m_search = nullptr;
+    TimelineView *m_timeline = nullptr;
+    RecordFilter m_filter; ///< institutions and time range the grids show
     QTableView *m_caseListView = nullptr;
     QLabel *m_statusJournal = nullptr;
     std::unique_ptr<SqliteDb> m_readDb; ///< detail lookups (primary-key reads)
