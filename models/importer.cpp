@@ -182,38 +182,7 @@ QByteArray lossyRaw(QByteArrayView raw)
     return QString::fromUtf8(v).toUtf8();
 }
 
-void appendJsonString(QByteArray &out, QByteArrayView s)
-{
-    out.append('"');
-    for (char c : s) {
-        switch (c) {
-        case '"':
-            out.append("\\\"");
-            break;
-        case '\\':
-            out.append("\\\\");
-            break;
-        case '\n':
-            out.append("\\n");
-            break;
-        case '\r':
-            out.append("\\r");
-            break;
-        case '\t':
-            out.append("\\t");
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char buf[8];
-                snprintf(buf, sizeof buf, "\\u%04x", c);
-                out.append(buf);
-            } else {
-                out.append(c);
-            }
-        }
-    }
-    out.append('"');
-}
+using formats::appendJsonString; // one JSON string escaper for every parser
 
 bool isIpAddress(QByteArrayView s)
 {
