@@ -12,7 +12,7 @@ class SqliteDb;
 namespace timelinerollups {
 
 /// Cell lengths in seconds of the rollup levels (timeline_events.level, timeline_transactions.level).
-inline constexpr int64_t kLevels[] = { 86400, 3600, 1800, 900, 60 }; ///< coarsest first
+inline constexpr int64_t kLevels[] = { 86400, 21600, 3600, 1800, 900, 60 }; ///< coarsest first
 
 /// Adds the events with id > afterEventId and the transactions with id > afterTransactionId to the
 /// timeline rollups (every level). Call inside the transaction that inserted those rows, so rollups

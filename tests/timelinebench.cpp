@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // timeline-bench WS [--reps N]: re-bucket latency of TimelineService (p50/p95/max) for the full range
-// and zoomed ranges, all institutions and one, in several zones, as the view asks (the visible range
-// plus half a screen each side); the quick filters; and the replot time of TimelineView (bars without
+// and zoomed ranges, all institutions and one, in several zones, as the view asks
+// (TimelineView::requestRange); the quick filters; and the replot time of TimelineView (bars without
 // and with antialiasing). Not a test: run it by hand on a large workspace (docs/timeline.md).
 
 #include "qcustomplotwrapper.h"
@@ -37,14 +37,12 @@ struct Stats
     }
 };
 
-double timeQuery(TimelineService &s, TimelineRequest r, int *buckets = nullptr)
+double timeQuery(TimelineService &s, TimelineRequest r, std::pair<qint64, qint64> extent, int *buckets = nullptr)
 {
-    // As the view asks: the visible range plus half of it on each side, unit chosen for the visible range.
-    const qint64 span = r.toUtcMs - r.fromUtcMs;
+    // As the view asks: unit chosen for the visible range, TimelineView::requestRange around it.
     if (!r.unit)
         r.unit = timebuckets::autoUnit(r.fromUtcMs, r.toUtcMs);
-    r.fromUtcMs -= span / 2;
-    r.toUtcMs += span / 2;
+    std::tie(r.fromUtcMs, r.toUtcMs) = TimelineView::requestRange(r.fromUtcMs, r.toUtcMs, extent);
     QElapsedTimer t;
     t.start();
     auto d = s.query(r);
@@ -104,7 +102,7 @@ int main(int argc, char **argv)
                 r.zone = zone;
                 r.fromUtcMs = from;
                 r.toUtcMs = to;
-                full.ms << timeQuery(service, r, &buckets);
+                full.ms << timeQuery(service, r, **ext, &buckets);
             }
             full.print(qPrintable(u"full range (%1 %2 buckets), %3, %4"_s.arg(buckets).arg(
                 timebuckets::unitName(timebuckets::autoUnit(from, to)), who, QString::fromLatin1(zoneId))));
@@ -118,7 +116,7 @@ int main(int argc, char **argv)
                     const qint64 span = spanH * 3600000;
                     r.fromUtcMs = from + qint64(rng.bounded(double(std::max<qint64>(to - from - span, 1))));
                     r.toUtcMs = r.fromUtcMs + span;
-                    zoomed.ms << timeQuery(service, r);
+                    zoomed.ms << timeQuery(service, r, **ext);
                 }
                 zoomed.print(qPrintable(u"zoomed to %1 h (%2 buckets), %3, %4"_s.arg(spanH).arg(
                     timebuckets::unitName(timebuckets::autoUnit(0, spanH * 3600000)), who, QString::fromLatin1(zoneId))));
@@ -149,7 +147,7 @@ int main(int argc, char **argv)
             r.fromUtcMs = from;
             r.toUtcMs = to;
             r.filter = f;
-            s.ms << timeQuery(service, r);
+            s.ms << timeQuery(service, r, **ext);
         }
         s.print(qPrintable(name + u", full range"));
     }

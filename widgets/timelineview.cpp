@@ -72,6 +72,7 @@ struct TimelineView::Job
     bool readExtent = false; ///< (re-)read the data range and institution names
     bool fit = false; ///< show the whole data range (the worker picks the range)
     qint64 visibleFrom = 0, visibleTo = 0;
+    std::optional<std::pair<qint64, qint64>> extent; ///< as known to the view
 };
 
 struct TimelineView::Reply
@@ -140,6 +141,7 @@ struct TimelineView::Worker
             }
             r.extentRead = true;
             r.extent = *e;
+            job.extent = *e;
             auto q = ws->db().prepare("SELECT id, name FROM tenants");
             if (q)
                 while (q->step() == Statement::StepResult::Row)
@@ -157,12 +159,9 @@ struct TimelineView::Worker
         r.visibleTo = job.visibleTo;
         if (job.visibleTo <= job.visibleFrom)
             return r;
-        // Buckets for the visible range plus half a screen on each side, so a pan shows bars at once.
-        const qint64 span = job.visibleTo - job.visibleFrom;
         TimelineRequest req = job.request;
         req.unit = job.request.unit ? job.request.unit : timebuckets::autoUnit(job.visibleFrom, job.visibleTo);
-        req.fromUtcMs = job.visibleFrom - span / 2;
-        req.toUtcMs = job.visibleTo + span / 2;
+        std::tie(req.fromUtcMs, req.toUtcMs) = requestRange(job.visibleFrom, job.visibleTo, job.extent);
         auto data = service.query(req, stale);
         if (!data) {
             if (data.error().code == Error::Code::Cancelled)
@@ -546,6 +545,7 @@ void TimelineView::requestData(bool fit)
     job.fit = fit;
     job.visibleFrom = m_from;
     job.visibleTo = m_to;
+    job.extent = m_extent;
     auto *watcher = new QFutureWatcher<Reply>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         onReply(watcher->result());
@@ -810,6 +810,18 @@ void TimelineView::updateMarkerItems()
             m_markerItems << line;
         }
     }
+}
+
+std::pair<qint64, qint64> TimelineView::requestRange(qint64 visibleFrom, qint64 visibleTo,
+                                                     std::optional<std::pair<qint64, qint64>> extent)
+{
+    const qint64 pad = (visibleTo - visibleFrom) / 4;
+    qint64 from = visibleFrom - pad, to = visibleTo + pad;
+    if (extent) {
+        from = std::max(from, std::min(extent->first, visibleFrom));
+        to = std::min(to, std::max(extent->second, visibleTo));
+    }
+    return { from, to };
 }
 
 double TimelineView::lastReplotMs() const { return m_plot->replotTime(false); }

@@ -103,6 +103,12 @@ public:
     double lastQueryMs() const { return m_lastQueryMs; }
     double lastReplotMs() const;
 
+    /// The range the view asks TimelineService for when [visibleFrom, visibleTo) is shown: a quarter of
+    /// the span more on each side (so a pan shows bars at once), but not beyond the data in `extent`
+    /// where the visible range does not reach.
+    static std::pair<qint64, qint64> requestRange(qint64 visibleFrom, qint64 visibleTo,
+                                                  std::optional<std::pair<qint64, qint64>> extent);
+
     bool exportPng(const QString &path, int width = 0, int height = 0);
     /// Vector PDF (QCustomPlot::savePdf).
     bool exportPdf(const QString &path, int width = 0, int height = 0);
