@@ -50,13 +50,19 @@ set(CPACK_PACKAGE_VENDOR "Casebook")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "${CASEBOOK_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "investigation workbench for financial supervisors")
-set(CPACK_PACKAGE_DESCRIPTION "Casebook imports the Supervisory Export Archives (SEA) that a regulated \
-financial community cloud exports per institution and period - audit logs, transactions and accounts - \
-into a local one-file SQLite workspace, verifying every file against the archive's manifest and the \
-producer's Ed25519 signature. Investigators search the records of every institution at once (also \
-Chinese, Japanese and Korean text), find accounts, addresses and people seen at several institutions, \
-and document their findings in cases whose every change is recorded in a tamper-evident journal.
-This package contains the desktop application (casebook) and the command-line tool (casebook-cli).")
+# Wrapped below 80 columns as Debian wants; the empty line becomes a " ." paragraph separator.
+string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
+    "Casebook imports the Supervisory Export Archives (SEA) that a regulated"
+    "financial community cloud exports per institution and period (audit logs,"
+    "transactions, accounts) into a local one-file SQLite workspace, verifying"
+    "every file against the archive's manifest and the producer's Ed25519"
+    "signature. Investigators search the records of every institution at once"
+    "(also Chinese, Japanese and Korean text), find accounts, addresses and"
+    "people seen at several institutions, and document their findings in cases"
+    "whose every change is recorded in a tamper-evident journal."
+    ""
+    "This package contains the desktop application (casebook) and the"
+    "command-line tool (casebook-cli).")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_STRIP_FILES ON)                 # RelWithDebInfo builds carry several MB of debug info
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
