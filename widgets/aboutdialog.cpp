@@ -102,6 +102,7 @@ AboutDialog::AboutDialog(QWidget *parent)
     QPushButton *aboutQt = buttons->addButton(tr("About &Qt"), QDialogButtonBox::HelpRole);
     connect(aboutQt, &QPushButton::clicked, this, [this] { QMessageBox::aboutQt(this); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    buttons->button(QDialogButtonBox::Close)->setDefault(true);
 
     auto *top = new QHBoxLayout;
     top->addWidget(icon);
