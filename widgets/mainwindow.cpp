@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
 #include "casemodels.h"
 #include "caseview.h"
 #include "identity.h"
@@ -366,6 +367,16 @@ void MainWindow::buildMenus()
         if (!m_path.isEmpty())
             openWorkspace(m_path);
     });
+
+    // Help (issue 10): keep it the last menu.
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Casebook"), this, [this] {
+        auto *dlg = new AboutDialog(this);
+        dlg->setAttribute(Qt::WA_DeleteOnClose);
+        dlg->open();
+    });
+    about->setMenuRole(QAction::AboutRole);
+    about->setObjectName(QStringLiteral("actionAbout"));
 }
 
 RecordView *MainWindow::view(Tab tab) const { return tab < CaseTab ? m_views[tab] : nullptr; }
