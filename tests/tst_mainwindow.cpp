@@ -7,6 +7,8 @@
 #include "recordview.h"
 #include "tenantlistmodel.h"
 #include "timelineview.h"
+#include "caseview.h"
+#include "casemodels.h"
 #include "testutils.h"
 #include "workspace.h"
 
@@ -234,6 +236,10 @@ private Q_SLOTS:
         win.timeline()->selectRange(1767571200000LL, 1767657600000LL);
         QTRY_COMPARE(win.eventModel()->rowCount(), 2);
         QTRY_COMPARE(win.transactionModel()->rowCount(), 1);
+        // The selection can go into a case as a whole (2 events + 1 transaction).
+        QVERIFY(win.newCase(QStringLiteral("Range")) > 0);
+        QCOMPARE(win.addTimelineSelectionToCase(QStringLiteral("that day")), 3);
+        QCOMPARE(win.caseView()->evidenceModel()->rowCount(), 3);
         win.timeline()->clearSelection();
         QTRY_COMPARE(win.eventModel()->rowCount(), 3);
 

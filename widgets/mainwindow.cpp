@@ -351,6 +351,12 @@ void MainWindow::buildMenus()
         if (accepted)
             addSelectionToCase(Tab(t), comment);
     });
+    caseMenu->addAction(tr("Add &Timeline Selection to Case…"), this, [this] {
+        bool accepted = false;
+        const QString comment = QInputDialog::getText(this, tr("Add to Case"), tr("Comment (optional):"), QLineEdit::Normal, {}, &accepted);
+        if (accepted)
+            addTimelineSelectionToCase(comment);
+    });
     caseMenu->addSeparator();
     caseMenu->addAction(tr("Export Case &Report…"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] { exportCurrentCaseReport(); });
     caseMenu->addAction(tr("Export Case Evidence as &CSV…"), this, [this] {
@@ -762,6 +768,46 @@ bool MainWindow::addSelectionToCase(Tab tab, const QString &comment)
     if (ok)
         statusBar()->showMessage(tr("Added %n record(s) to the case", nullptr, int(rowids.size())), 4000);
     return ok;
+}
+
+int MainWindow::addTimelineSelectionToCase(const QString &comment)
+{
+    if (m_caseView->caseId() == 0) {
+        showBanner(tr("Select or create a case first (Case ▸ New Case…)."));
+        return 0;
+    }
+    if (!m_filter.hasTimeRange() || !m_readDb) {
+        showBanner(tr("Select a time range on the timeline first (Shift+drag)."));
+        return 0;
+    }
+    int added = 0;
+    for (const RecordKind kind : { RecordKind::Event, RecordKind::Transaction }) {
+        QByteArray sql = QByteArray("SELECT id FROM ") + (kind == RecordKind::Event ? "events" : "transactions")
+            + " WHERE ts_utc_ms >= ? AND ts_utc_ms < ?";
+        if (!m_filter.tenants.isEmpty()) {
+            sql += " AND tenant_id IN (";
+            for (int i = 0; i < m_filter.tenants.size(); ++i)
+                sql += i ? ",?" : "?";
+            sql += ")";
+        }
+        auto q = m_readDb->prepare(sql);
+        if (!q) {
+            showBanner(q.error().text());
+            return added;
+        }
+        q->bind(1, qint64(m_filter.fromUtcMs));
+        q->bind(2, qint64(m_filter.toUtcMs));
+        for (int i = 0; i < m_filter.tenants.size(); ++i)
+            q->bind(3 + i, m_filter.tenants[i]);
+        QVector<int64_t> ids;
+        while (q->step() == Statement::StepResult::Row)
+            ids << q->columnInt(0);
+        const QString range = formatTimestamp(m_filter.fromUtcMs, 0) + u" .. " + formatTimestamp(m_filter.toUtcMs, 0);
+        if (!ids.isEmpty() && m_caseView->addEvidence(kind, ids, comment, tr("timeline selection %1").arg(range)))
+            added += int(ids.size());
+    }
+    statusBar()->showMessage(tr("Added %n record(s) from the timeline selection", nullptr, added), 6000);
+    return added;
 }
 
 void MainWindow::showGridMenu(Tab tab, const QPoint &pos)

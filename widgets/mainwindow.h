@@ -74,6 +74,9 @@ public:
     void selectCase(qint64 caseId);
     /// Adds the selected, loaded rows of the Events or Transactions grid to the current case.
     bool addSelectionToCase(Tab tab, const QString &comment);
+    /// Adds every event and transaction in the timeline's selected range (and the selected
+    /// institutions) to the current case. Returns the number of records added.
+    int addTimelineSelectionToCase(const QString &comment);
     /// Runs the journal verification and shows the result; returns the one-line summary.
     QString verifyJournal();
     /// The message currently shown in the error banner (empty when hidden).
