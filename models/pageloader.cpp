@@ -146,11 +146,10 @@ void PageLoader::open(const QString &workspacePath)
     m_db = std::make_unique<SqliteDb>(std::move(*db));
 }
 
-void PageLoader::countAndIndex(quint64 generation, const GridQuery &q, int pageSize)
+void PageLoader::count(quint64 generation, const GridQuery &q)
 {
     if (!m_db || generation != m_latest.load())
         return;
-    const RecordColumn &sortCol = recordColumns(q.kind)[q.sortColumn];
     // Without a time range the counts kept per archive answer at once; otherwise the (tenant, time)
     // or (time) index answers.
     qint64 rows = 0;
@@ -176,8 +175,13 @@ void PageLoader::countAndIndex(quint64 generation, const GridQuery &q, int pageS
             rows = st->columnInt(0);
     }
     Q_EMIT counted(generation, rows);
-    if (rows <= pageSize)
+}
+
+void PageLoader::buildAnchors(quint64 generation, const GridQuery &q, int pageSize)
+{
+    if (!m_db || generation != m_latest.load())
         return;
+    const RecordColumn &sortCol = recordColumns(q.kind)[q.sortColumn];
 
     // One pass over the sort index records the key of every pageSize-th row: afterwards any page can
     // be fetched directly by keyset, so the scrollbar can jump anywhere.
@@ -191,7 +195,6 @@ void PageLoader::countAndIndex(quint64 generation, const GridQuery &q, int pageS
     }
     bindFilter(*st, q.filter);
     QVector<SortKey> anchors;
-    anchors.reserve(int(rows / pageSize + 1));
     qint64 n = 0;
     while (st->step() == Statement::StepResult::Row) {
         if (n % pageSize == 0) {

@@ -48,8 +48,11 @@ public:
 
 public Q_SLOTS:
     void open(const QString &workspacePath);
-    /// Counts the rows, then scans the sort index once to record the key of every `pageSize`-th row.
-    void countAndIndex(quint64 generation, const casebook::GridQuery &query, int pageSize);
+    /// Counts the rows (emits counted).
+    void count(quint64 generation, const casebook::GridQuery &query);
+    /// Scans the sort index once to record the key of every `pageSize`-th row (emits anchorsReady).
+    /// Asked for only after the first page, so the first page never waits for it.
+    void buildAnchors(quint64 generation, const casebook::GridQuery &query, int pageSize);
     void fetch(const casebook::GridQuery &query, const casebook::PageRequest &request);
 
 Q_SIGNALS:

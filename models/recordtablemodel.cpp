@@ -72,20 +72,30 @@ RecordTableModel::RecordTableModel(RecordKind kind, QObject *parent)
     });
     m_thread.setObjectName(QStringLiteral("RecordTableModel loader"));
     m_thread.start();
+    m_indexer = new PageLoader;
+    m_indexer->moveToThread(&m_indexThread);
+    connect(&m_indexThread, &QThread::finished, m_indexer, &QObject::deleteLater);
+    connect(m_indexer, &PageLoader::anchorsReady, this, &RecordTableModel::onAnchors);
+    m_indexThread.setObjectName(QStringLiteral("RecordTableModel indexer"));
+    m_indexThread.start();
 }
 
 RecordTableModel::~RecordTableModel()
 {
     // Stop the worker before the model goes: a scan in progress checks the generation and returns.
     m_loader->setGeneration(~quint64(0));
+    m_indexer->setGeneration(~quint64(0));
     m_thread.quit();
+    m_indexThread.quit();
     m_thread.wait();
+    m_indexThread.wait();
 }
 
 void RecordTableModel::setWorkspace(const QString &path)
 {
     m_path = path;
     QMetaObject::invokeMethod(m_loader, [l = m_loader, path] { l->open(path); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_indexer, [l = m_indexer, path] { l->open(path); }, Qt::QueuedConnection);
     restart();
 }
 
@@ -134,13 +144,24 @@ void RecordTableModel::restart()
     m_pending.clear();
     m_waiting.clear();
     m_anchors.clear();
+    m_anchorsRequested = false;
     endResetModel();
     m_loader->setGeneration(m_generation);
+    m_indexer->setGeneration(m_generation);
     if (m_path.isEmpty())
         return;
+    QMetaObject::invokeMethod(m_loader, [l = m_loader, g = m_generation, q = m_query] { l->count(g, q); }, Qt::QueuedConnection);
+}
+
+void RecordTableModel::requestAnchors() const
+{
+    // One index scan (about 70 ms per million rows) lets any page be fetched directly. It runs on its
+    // own thread after the first page (or when a jump needs it), so no page fetch queues behind it.
+    if (m_anchorsRequested || m_rows <= kPageSize)
+        return;
+    m_anchorsRequested = true;
     QMetaObject::invokeMethod(
-        m_loader, [l = m_loader, g = m_generation, q = m_query] { l->countAndIndex(g, q, kPageSize); },
-        Qt::QueuedConnection);
+        m_indexer, [l = m_indexer, g = m_generation, q = m_query] { l->buildAnchors(g, q, kPageSize); }, Qt::QueuedConnection);
 }
 
 void RecordTableModel::onCounted(quint64 generation, qint64 rows)
@@ -191,7 +212,8 @@ void RecordTableModel::requestPage(int page) const
         r.mode = PageRequest::Mode::Last;
         r.limit = m_rows - page * kPageSize;
     } else {
-        m_waiting.insert(page); // needs the anchors; they are on their way
+        m_waiting.insert(page); // needs the anchors
+        requestAnchors();
         return;
     }
     m_pending.insert(page);
@@ -205,6 +227,7 @@ void RecordTableModel::onPage(quint64 generation, int page, const QVector<Record
         return;
     m_pending.remove(page);
     m_pages.insert(page, { rows, ++m_useClock });
+    requestAnchors();
     evict();
     const int first = page * kPageSize;
     const int last = std::min(first + kPageSize, m_rows) - 1;

@@ -100,13 +100,17 @@ private:
     quint64 m_generation = 0;
     int m_rows = 0;
     QVector<SortKey> m_anchors;
+    mutable bool m_anchorsRequested = false;
+    void requestAnchors() const;
     // Mutable: data() is const but fills the cache on demand (a miss schedules a fetch).
     mutable QHash<int, Page> m_pages;
     mutable QSet<int> m_pending;
     mutable QSet<int> m_waiting; ///< pages that need the anchors first
     mutable quint64 m_useClock = 0;
-    QThread m_thread;
+    QThread m_thread; ///< counts and page fetches
     PageLoader *m_loader = nullptr;
+    QThread m_indexThread; ///< the anchor scan, on its own connection so it never delays a page
+    PageLoader *m_indexer = nullptr;
 };
 
 } // namespace casebook
