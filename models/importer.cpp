@@ -34,6 +34,7 @@
 #include <arpa/inet.h>
 
 #include <atomic>
+#include <ctime>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -91,6 +92,74 @@ struct QuarantineItem
     QByteArray raw;
 };
 
+/// Linked-entity aggregates (entity_stats rows) of a run of rows, sorted by key so the consumer
+/// writes the b-tree in order. Keyed by kind \x1f key \x1f currency.
+struct EntityEntry
+{
+    QByteArray key;
+    QByteArray display;
+    int64_t count = 0, sumE4 = 0;
+    int64_t first = std::numeric_limits<int64_t>::max(), last = std::numeric_limits<int64_t>::min();
+};
+
+/// Sums linked entities (accounts, IPs, actors, names) on the producer thread, so the inserting
+/// thread only writes the sums. Bounded: past ImportRequest::entityChunk distinct keys the producer
+/// takes a sorted chunk and starts over (entity_stats upserts add chunks up).
+class EntityAggregator
+{
+public:
+    /// False when a sum overflows.
+    bool addEvent(QByteArrayView ip, QByteArrayView actor, QByteArrayView actorName, int64_t ts)
+    {
+        return add("ip", ip, ip, {}, 0, ts) && add("actor", actor, actor, {}, 0, ts) && addName(actorName, {}, 0, ts);
+    }
+    bool addTransaction(QByteArrayView debtor, QByteArrayView creditor, QByteArrayView debtorName,
+                        QByteArrayView creditorName, QByteArrayView currency, int64_t amount, int64_t ts)
+    {
+        return add("account", debtor, debtor, currency, amount, ts) && add("account", creditor, creditor, currency, amount, ts)
+            && addName(debtorName, currency, amount, ts) && addName(creditorName, currency, amount, ts);
+    }
+    qsizetype size() const { return m_map.size(); }
+    /// The sums so far, sorted by key; the aggregator starts empty again.
+    std::vector<EntityEntry> take()
+    {
+        std::vector<EntityEntry> out;
+        out.reserve(size_t(m_map.size()));
+        for (auto it = m_map.begin(); it != m_map.end(); ++it) {
+            out.push_back(std::move(it.value()));
+            out.back().key = it.key();
+        }
+        m_map.clear();
+        std::sort(out.begin(), out.end(), [](const EntityEntry &a, const EntityEntry &b) { return a.key < b.key; });
+        return out;
+    }
+
+private:
+    bool add(const char *kind, QByteArrayView key, QByteArrayView display, QByteArrayView currency, int64_t amount, int64_t ts)
+    {
+        if (key.isEmpty())
+            return true;
+        m_key.clear();
+        m_key.append(kind).append('\x1f').append(key.data(), key.size()).append('\x1f').append(currency.data(), currency.size());
+        EntityEntry &a = m_map[m_key];
+        if (a.count == 0)
+            a.display = display.toByteArray();
+        ++a.count;
+        a.first = std::min(a.first, ts);
+        a.last = std::max(a.last, ts);
+        return money::addChecked(a.sumE4, amount);
+    }
+    bool addName(QByteArrayView name, QByteArrayView currency, int64_t amount, int64_t ts)
+    {
+        if (name.isEmpty())
+            return true;
+        return add("name", nameKeyUtf8(name), name, currency, amount, ts);
+    }
+
+    QHash<QByteArray, EntityEntry> m_map;
+    QByteArray m_key;
+};
+
 struct Batch
 {
     RowKind kind = RowKind::Event;
@@ -101,6 +170,7 @@ struct Batch
     std::vector<QuarantineItem> quarantine;
     int rows = 0;
     int64_t bytesDone = 0;
+    std::vector<std::vector<EntityEntry>> entityChunks; ///< entity sums to write (of any rows so far)
 
     Str add(QByteArrayView v)
     {
@@ -221,8 +291,9 @@ public:
 class Producer final : public ArchiveVisitor
 {
 public:
-    Producer(const Manifest &m, const QTimeZone &zone, BatchQueue &q, std::atomic_bool &stop)
-        : m_manifest(m)
+    Producer(const Manifest &m, const QTimeZone &zone, BatchQueue &q, std::atomic_bool &stop, int entityChunk)
+        : m_entityChunk(std::max(1, entityChunk))
+        , m_manifest(m)
         , m_zone(zone)
         , m_queue(q)
         , m_stop(stop)
@@ -245,6 +316,8 @@ public:
     /// Call after a row was appended; ships the batch when full.
     Status rowDone()
     {
+        if (auto st = aggregate(*m_batch, m_batch->rows); !st)
+            return st;
         ++m_batch->rows;
         if (m_batch->rows >= kBatchRows || m_batch->arena.size() >= kBatchArenaBytes)
             return ship();
@@ -269,11 +342,41 @@ public:
         m_batch.reset();
         return ok();
     }
+    /// Ships the entity sums not shipped yet (after the last file).
+    Status finishEntities()
+    {
+        if (m_entities.size() == 0 || m_manifest.files.isEmpty())
+            return ok();
+        m_fileIndex = std::max(m_fileIndex, 0);
+        batch(RowKind::Event).entityChunks.push_back(m_entities.take());
+        return ship();
+    }
     const QTimeZone &zone() const { return m_zone; }
     const QString &currentPath() const { return m_file->path; }
     Error fileError(const QString &what) const { return Error(Error::Code::Archive, m_file->path + u": " + what); }
 
 private:
+    Status aggregate(Batch &b, int r)
+    {
+        const int64_t *n = &b.ints[size_t(r * intCount(b.kind))];
+        const Str *str = &b.strs[size_t(r * strCount(b.kind))];
+        bool fits = true;
+        if (b.kind == RowKind::Event) {
+            fits = m_entities.addEvent(b.view(str[ev::SourceIp]), b.view(str[ev::Actor]), b.view(str[ev::ActorName]), n[ev::TsUtc]);
+        } else if (b.kind == RowKind::Transaction) {
+            fits = m_entities.addTransaction(b.view(str[tx::DebtorAccount]), b.view(str[tx::CreditorAccount]),
+                                             b.view(str[tx::DebtorName]), b.view(str[tx::CreditorName]),
+                                             b.view(str[tx::Currency]), n[tx::AmountE4], n[tx::TsUtc]);
+        } else {
+            return ok();
+        }
+        if (!fits)
+            return fileError(tr("line %1: the sum of %2 amounts overflows").arg(n[0]).arg(QString::fromUtf8(b.view(str[tx::Currency]))));
+        if (m_entities.size() >= m_entityChunk)
+            b.entityChunks.push_back(m_entities.take());
+        return ok();
+    }
+
     void newBatch(RowKind kind)
     {
         if (m_batch)
@@ -286,6 +389,7 @@ private:
         m_batch->ints.reserve(size_t(kBatchRows * intCount(kind)));
     }
 
+    int m_entityChunk;
     const Manifest &m_manifest;
     QTimeZone m_zone;
     BatchQueue &m_queue;
@@ -298,6 +402,7 @@ private:
     int64_t m_bytesTotal = 0;
     std::unique_ptr<FileParser> m_parser;
     std::unique_ptr<Batch> m_batch;
+    EntityAggregator m_entities;
 };
 
 // ---- sea-jsonl audit events ----------------------------------------------------------------
@@ -861,13 +966,19 @@ public:
         auto a = m_db.prepare("INSERT INTO accounts(tenant_id, archive_id, file_id, line, account, holder_name, "
                               "holder_id, opened, type, status, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
         auto q = m_db.prepare("INSERT INTO quarantine(archive_id, file, line, reason, raw) VALUES (?,?,?,?,?)");
-        for (auto *r : { &e, &t, &a, &q })
+        auto es = m_db.prepare("INSERT INTO entity_stats(kind, key, tenant_id, currency, display, count, amount_e4, "
+                               "first_utc_ms, last_utc_ms) VALUES (?,?,?,?,?,?,?,?,?) "
+                               "ON CONFLICT(kind, key, tenant_id, currency) DO UPDATE SET count = count + excluded.count, "
+                               "amount_e4 = amount_e4 + excluded.amount_e4, first_utc_ms = min(first_utc_ms, excluded.first_utc_ms), "
+                               "last_utc_ms = max(last_utc_ms, excluded.last_utc_ms)");
+        for (auto *r : { &e, &t, &a, &q, &es })
             if (!*r)
                 return r->error();
         m_events = std::move(*e);
         m_txns = std::move(*t);
         m_accounts = std::move(*a);
         m_quarantine = std::move(*q);
+        m_entityStats = std::move(*es);
         return ok();
     }
 
@@ -914,29 +1025,19 @@ public:
             if (res == Statement::StepResult::Done) {
                 if (b.kind == RowKind::Event) {
                     ++events;
-                    const int64_t ts = n[ev::TsUtc];
-                    addEntity("ip", b.view(s[ev::SourceIp]), b.view(s[ev::SourceIp]), {}, 0, ts);
-                    addEntity("actor", b.view(s[ev::Actor]), b.view(s[ev::Actor]), {}, 0, ts);
-                    addName(b.view(s[ev::ActorName]), {}, 0, ts);
                 } else if (b.kind == RowKind::Transaction) {
                     ++transactions;
-                    const int64_t ts = n[tx::TsUtc], amount = n[tx::AmountE4];
-                    const QByteArrayView cur = b.view(s[tx::Currency]);
-                    if (!addEntity("account", b.view(s[tx::DebtorAccount]), b.view(s[tx::DebtorAccount]), cur, amount, ts)
-                        || !addEntity("account", b.view(s[tx::CreditorAccount]), b.view(s[tx::CreditorAccount]), cur, amount, ts)
-                        || !addName(b.view(s[tx::DebtorName]), cur, amount, ts) || !addName(b.view(s[tx::CreditorName]), cur, amount, ts))
-                        return Error(Error::Code::Archive, tr("%1:%2: the sum of %3 amounts overflows").arg(QString::fromUtf8(file)).arg(n[0]).arg(QString::fromUtf8(cur)));
-                    auto &tot = totals[b.view(s[tx::Currency]).toByteArray()];
-                    if (!money::addChecked(tot.first, n[tx::AmountE4]))
+                    if (!addTotal(b.view(s[tx::Currency]), n[tx::AmountE4]))
                         return Error(Error::Code::Archive,
                                      tr("%1:%2: the sum of %3 amounts overflows").arg(QString::fromUtf8(file)).arg(n[0]).arg(QString::fromUtf8(b.view(s[tx::Currency]))));
-                    ++tot.second;
                 } else {
                     ++accounts;
                 }
                 continue;
             }
             if (res == Statement::StepResult::Constraint) {
+                if (b.kind != RowKind::Account)
+                    ++duplicateRows;
                 auto st2 = duplicate(b, r, file);
                 if (!st2)
                     return st2;
@@ -944,46 +1045,51 @@ public:
             }
             return Error(Error::Code::Database, tr("Inserting %1:%2 failed").arg(QString::fromUtf8(file)).arg(n[0]), m_db.lastError());
         }
+        for (const auto &chunk : b.entityChunks)
+            if (auto st = writeEntities(chunk); !st)
+                return st;
         return ok();
     }
 
     int64_t events = 0, transactions = 0, accounts = 0, quarantined = 0;
-    QMap<QByteArray, std::pair<int64_t, int64_t>> totals; ///< currency → (sum e4, count)
-
-    /// Linked-entity aggregates of this archive's imported rows (entity_stats), keyed by
-    /// kind \x1f key \x1f currency. Summed here, in one pass, rather than by an INSERT..SELECT with
-    /// GROUP BY afterwards: that sorted ~2 entries per row and doubled the import time.
-    struct EntityAgg
-    {
-        QByteArray display;
-        int64_t count = 0, sumE4 = 0;
-        int64_t first = std::numeric_limits<int64_t>::max(), last = std::numeric_limits<int64_t>::min();
-    };
-    QHash<QByteArray, EntityAgg> entities;
+    /// Events and transactions refused as duplicates: their entities were summed on the producer
+    /// thread anyway, so entity_stats of this institution are rebuilt from the tables at the end.
+    int64_t duplicateRows = 0;
+    std::vector<std::pair<QByteArray, std::pair<int64_t, int64_t>>> totals; ///< currency → (sum e4, count), few
 
 private:
-    /// False on overflow of the sum.
-    bool addEntity(const char *kind, QByteArrayView key, QByteArrayView display, QByteArrayView currency, int64_t amount, int64_t ts)
+    bool addTotal(QByteArrayView currency, int64_t amount)
     {
-        if (key.isEmpty())
-            return true;
-        m_entityKey.clear();
-        m_entityKey.append(kind).append('\x1f').append(key.data(), key.size()).append('\x1f').append(currency.data(), currency.size());
-        EntityAgg &a = entities[m_entityKey];
-        if (a.count == 0)
-            a.display = display.toByteArray();
-        ++a.count;
-        a.first = std::min(a.first, ts);
-        a.last = std::max(a.last, ts);
-        return money::addChecked(a.sumE4, amount);
+        auto it = std::find_if(totals.begin(), totals.end(), [&](const auto &t) { return t.first == currency; });
+        if (it == totals.end()) {
+            totals.push_back({ currency.toByteArray(), { 0, 0 } });
+            it = totals.end() - 1;
+        }
+        ++it->second.second;
+        return money::addChecked(it->second.first, amount);
     }
-    bool addName(QByteArrayView name, QByteArrayView currency, int64_t amount, int64_t ts)
+
+    /// Adds a chunk of entity sums to entity_stats (docs/schema.md), in key order so the b-tree is
+    /// written sequentially.
+    Status writeEntities(const std::vector<EntityEntry> &chunk)
     {
-        if (name.isEmpty())
-            return true;
-        return addEntity("name", nameKeyUtf8(name), name, currency, amount, ts);
+        for (const EntityEntry &e : chunk) {
+            const QByteArrayView k(e.key);
+            const qsizetype s1 = k.indexOf('\x1f'), s2 = k.lastIndexOf('\x1f');
+            m_entityStats.bind(1, k.first(s1));
+            m_entityStats.bind(2, k.sliced(s1 + 1, s2 - s1 - 1));
+            m_entityStats.bind(3, QByteArrayView(m_tenant));
+            m_entityStats.bind(4, k.sliced(s2 + 1));
+            m_entityStats.bind(5, QByteArrayView(e.display));
+            m_entityStats.bind(6, e.count);
+            m_entityStats.bind(7, e.sumE4);
+            m_entityStats.bind(8, e.first);
+            m_entityStats.bind(9, e.last);
+            if (!m_entityStats.run())
+                return Error(Error::Code::Database, tr("Cannot update linked entities"), m_db.lastError());
+        }
+        return ok();
     }
-    QByteArray m_entityKey;
 
     Status addQuarantine(const QByteArray &file, int64_t line, const QString &reason, QByteArrayView raw)
     {
@@ -1034,8 +1140,40 @@ private:
     QByteArray m_tenant;
     QVector<int64_t> m_fileIds;
     const Manifest &m_manifest;
-    Statement m_events, m_txns, m_accounts, m_quarantine;
+    Statement m_events, m_txns, m_accounts, m_quarantine, m_entityStats;
 };
+
+/// entity_stats of one institution recomputed from its events and transactions (the statement of
+/// migration 0003, restricted to the institution).
+Status rebuildEntityStats(SqliteDb &db, const QString &tenant)
+{
+    auto del = db.prepare("DELETE FROM entity_stats WHERE tenant_id = ?");
+    auto ins = db.prepare(
+        "INSERT INTO entity_stats(kind, key, tenant_id, currency, display, count, amount_e4, first_utc_ms, last_utc_ms) "
+        "SELECT kind, key, ?1, currency, min(display), count(*), sum(amount_e4), min(ts), max(ts) FROM ("
+        " SELECT 'account' AS kind, debtor_account AS key, currency, debtor_account AS display, amount_e4, ts_utc_ms AS ts"
+        "  FROM transactions WHERE tenant_id = ?1 AND debtor_account <> ''"
+        " UNION ALL SELECT 'account', creditor_account, currency, creditor_account, amount_e4, ts_utc_ms"
+        "  FROM transactions WHERE tenant_id = ?1 AND creditor_account <> ''"
+        " UNION ALL SELECT 'name', casebook_name_key(debtor_name), currency, debtor_name, amount_e4, ts_utc_ms"
+        "  FROM transactions WHERE tenant_id = ?1 AND debtor_name <> ''"
+        " UNION ALL SELECT 'name', casebook_name_key(creditor_name), currency, creditor_name, amount_e4, ts_utc_ms"
+        "  FROM transactions WHERE tenant_id = ?1 AND creditor_name <> ''"
+        " UNION ALL SELECT 'ip', source_ip, '', source_ip, 0, ts_utc_ms FROM events WHERE tenant_id = ?1 AND source_ip <> ''"
+        " UNION ALL SELECT 'actor', actor, '', actor, 0, ts_utc_ms FROM events WHERE tenant_id = ?1 AND actor <> ''"
+        " UNION ALL SELECT 'name', casebook_name_key(actor_name), '', actor_name, 0, ts_utc_ms"
+        "  FROM events WHERE tenant_id = ?1 AND actor_name <> ''"
+        ") WHERE key <> '' GROUP BY kind, key, currency");
+    if (!del)
+        return del.error();
+    if (!ins)
+        return ins.error();
+    del->bind(1, tenant);
+    ins->bind(1, tenant);
+    if (!del->run() || !ins->run())
+        return Error(Error::Code::Database, tr("Cannot rebuild linked entities"), db.lastError());
+    return ok();
+}
 
 int progressHandler(void *ctx)
 {
@@ -1288,8 +1426,11 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     }
     const QTimeZone zone = m.defaultTimezone.isEmpty() ? QTimeZone() : QTimeZone(m.defaultTimezone.toUtf8());
     std::thread producer([&] {
-        Producer p(m, zone, queue, stop);
-        queue.finish(source.stream(paths, caps, p));
+        Producer p(m, zone, queue, stop, req.entityChunk);
+        Status st = source.stream(paths, caps, p);
+        if (st)
+            st = p.finishEntities();
+        queue.finish(st);
     });
     struct Join
     {
@@ -1307,6 +1448,26 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
 
     QElapsedTimer sinceProgress;
     sinceProgress.start();
+    // Phase timings (wall and this thread's CPU): QT_LOGGING_RULES="casebook.models.import.debug=true".
+    struct PhaseClock
+    {
+        QElapsedTimer wall;
+        int64_t cpu = threadCpuMs();
+        PhaseClock() { wall.start(); }
+        static int64_t threadCpuMs()
+        {
+            timespec t {};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+            return int64_t(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
+        }
+        QString restart()
+        {
+            const int64_t c = threadCpuMs();
+            const QString s = QStringLiteral("%1 ms (cpu %2 ms)").arg(wall.restart()).arg(c - cpu);
+            cpu = c;
+            return s;
+        }
+    } phase;
     Status failure = ok();
     while (auto batch = queue.pop()) {
         if (isCancelled()) {
@@ -1345,6 +1506,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (isCancelled())
         return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
 
+    qCDebug(lcImport).noquote() << "rows" << phase.restart();
     // Full-text index in bulk over this archive's rows (they are the rows above the previous maxima:
     // the write lock is ours since BEGIN IMMEDIATE).
     {
@@ -1360,50 +1522,27 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
         if (!fe->run() || !ft->run())
             return dbFail(tr("Cannot build the search index"), db.lastError());
     }
-    // Linked entities: add this archive's per-entity counts, exact sums and first/last seen to
-    // entity_stats (docs/schema.md), in key order so the b-tree is written sequentially.
-    {
-        auto es = db.prepare("INSERT INTO entity_stats(kind, key, tenant_id, currency, display, count, amount_e4, "
-                             "first_utc_ms, last_utc_ms) VALUES (?,?,?,?,?,?,?,?,?) "
-                             "ON CONFLICT(kind, key, tenant_id, currency) DO UPDATE SET count = count + excluded.count, "
-                             "amount_e4 = amount_e4 + excluded.amount_e4, first_utc_ms = min(first_utc_ms, excluded.first_utc_ms), "
-                             "last_utc_ms = max(last_utc_ms, excluded.last_utc_ms)");
-        if (!es)
-            return dbFail(tr("Cannot update linked entities"), es.error().detail);
-        QList<QByteArray> keys = inserter.entities.keys();
-        std::sort(keys.begin(), keys.end());
-        const QByteArray tenant = m.tenantId.toUtf8();
-        int n = 0;
-        for (const QByteArray &k : keys) {
-            const auto &a = inserter.entities[k];
-            const qsizetype s1 = k.indexOf('\x1f'), s2 = k.lastIndexOf('\x1f');
-            es->bind(1, QByteArrayView(k).first(s1));
-            es->bind(2, QByteArrayView(k).sliced(s1 + 1, s2 - s1 - 1));
-            es->bind(3, QByteArrayView(tenant));
-            es->bind(4, QByteArrayView(k).sliced(s2 + 1));
-            es->bind(5, QByteArrayView(a.display));
-            es->bind(6, a.count);
-            es->bind(7, a.sumE4);
-            es->bind(8, a.first);
-            es->bind(9, a.last);
-            if (!es->run())
-                return dbFail(tr("Cannot update linked entities"), db.lastError());
-            if (++n % 65536 == 0 && isCancelled())
-                return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
-        }
+    qCDebug(lcImport).noquote() << "full-text index" << phase.restart();
+    // Linked entities: the producer summed every row it parsed and the chunks are in entity_stats.
+    // Rows refused as duplicates were counted too; then this institution's sums are rebuilt from the
+    // tables (rare: overlapping exports).
+    if (inserter.duplicateRows > 0) {
+        if (auto st = rebuildEntityStats(db, m.tenantId); !st)
+            return dbFail(tr("Cannot update linked entities"), st.error().detail);
     }
     // Timeline rollups over the same new rows, in the same transaction (docs/timeline.md).
     if (auto st = timelinerollups::add(db, *maxEvent, *maxTxn); !st)
         return dbFail(st.error().message, st.error().detail);
+    qCDebug(lcImport).noquote() << "timeline rollups" << phase.restart();
     {
         auto t = db.prepare("INSERT INTO archive_totals(archive_id, currency, amount_e4, count) VALUES (?,?,?,?)");
         if (!t)
             return dbFail(tr("Cannot record totals"), db.lastError());
-        for (auto it = inserter.totals.cbegin(); it != inserter.totals.cend(); ++it) {
+        for (const auto &[currency, sum] : inserter.totals) {
             t->bind(1, res.archiveId);
-            t->bind(2, QByteArrayView(it.key()));
-            t->bind(3, it.value().first);
-            t->bind(4, it.value().second);
+            t->bind(2, QByteArrayView(currency));
+            t->bind(3, sum.first);
+            t->bind(4, sum.second);
             if (!t->run())
                 return dbFail(tr("Cannot record totals"), db.lastError());
         }
@@ -1447,6 +1586,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (auto st = db.exec("COMMIT"); !st)
         return dbFail(tr("Cannot commit the import"), st.error().detail);
     committed = true;
+    qCDebug(lcImport).noquote() << "commit" << phase.restart();
 
     res.events = inserter.events;
     res.transactions = inserter.transactions;
@@ -1675,7 +1815,7 @@ Result<ParseReport> parseDataFile(const QString &kind, const QString &format, QB
     BatchQueue queue;
     std::atomic_bool stop { false };
     std::thread producer([&] {
-        Producer p(m, zone, queue, stop);
+        Producer p(m, zone, queue, stop, ImportRequest().entityChunk);
         Status st = p.beginFile(mf.path);
         for (qsizetype pos = 0; st && pos < data.size(); pos += chunkBytes)
             st = p.chunk(data.sliced(pos, std::min(chunkBytes, data.size() - pos)));

@@ -22,6 +22,9 @@ struct ImportRequest
     QString archivePath; ///< a .sea.zip file or an unpacked SEA directory
     QString importedBy; ///< recorded in archives.imported_by
     const Keyring *keyring = nullptr; ///< trusted producer keys; null = none (everything unsigned)
+    /// Linked-entity sums are written to entity_stats every this many distinct entities: bounds the
+    /// import's memory (about 150 bytes per entity) whatever the archive's size.
+    int entityChunk = 1 << 17;
 };
 
 /// Progress of one archive. bytesTotal is the sum of the data files' sizes from the manifest (0 until
