@@ -32,6 +32,9 @@
 #include <sqlite3.h>
 
 #include <arpa/inet.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <atomic>
 #include <ctime>
@@ -231,7 +234,7 @@ public:
     }
 
 private:
-    static constexpr size_t kCapacity = 6;
+    static constexpr size_t kCapacity = 4; // batches parsed ahead: enough to keep both threads busy
     std::mutex m_mutex;
     std::condition_variable m_notEmpty, m_notFull;
     std::deque<std::unique_ptr<Batch>> m_queue;
@@ -1314,8 +1317,9 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
         return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
 
     // A large page cache keeps index b-tree pages in memory for the whole archive instead of spilling
-    // them to the WAL and reading them back (which made imports I/O-bound). Bounded: ~128 MiB.
-    db.exec("PRAGMA cache_size = -131072");
+    // them to the WAL and reading them back (which made imports I/O-bound). Bounded: 96 MiB, so a
+    // whole import stays under 256 MB resident (docs/BENCHMARKS.md).
+    db.exec("PRAGMA cache_size = -98304");
     // ---- one transaction from here on ----
     if (auto st = db.exec("BEGIN IMMEDIATE"); !st)
         return finish(ImportResult::Outcome::Rejected, tr("The workspace is busy or read-only: %1").arg(st.error().detail));
@@ -1460,10 +1464,21 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
             return int64_t(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
         }
+        static QString memory()
+        {
+            QFile f(QStringLiteral("/proc/self/status"));
+            if (!f.open(QIODevice::ReadOnly))
+                return {};
+            QString out;
+            for (const QByteArray &line : f.readAll().split('\n'))
+                if (line.startsWith("VmRSS") || line.startsWith("VmHWM"))
+                    out += u' ' + QString::fromLatin1(line.simplified());
+            return out;
+        }
         QString restart()
         {
             const int64_t c = threadCpuMs();
-            const QString s = QStringLiteral("%1 ms (cpu %2 ms)").arg(wall.restart()).arg(c - cpu);
+            const QString s = QStringLiteral("%1 ms (cpu %2 ms)%3").arg(wall.restart()).arg(c - cpu).arg(memory());
             cpu = c;
             return s;
         }
@@ -1586,6 +1601,11 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (auto st = db.exec("COMMIT"); !st)
         return dbFail(tr("Cannot commit the import"), st.error().detail);
     committed = true;
+#ifdef __GLIBC__
+    // The batches and entity chunks were freed on another thread than the one that allocated them;
+    // give the arenas' free pages back so a long run of imports does not creep up.
+    malloc_trim(0);
+#endif
     qCDebug(lcImport).noquote() << "commit" << phase.restart();
 
     res.events = inserter.events;

@@ -24,7 +24,7 @@ struct ImportRequest
     const Keyring *keyring = nullptr; ///< trusted producer keys; null = none (everything unsigned)
     /// Linked-entity sums are written to entity_stats every this many distinct entities: bounds the
     /// import's memory (about 150 bytes per entity) whatever the archive's size.
-    int entityChunk = 1 << 17;
+    int entityChunk = 1 << 16;
 };
 
 /// Progress of one archive. bytesTotal is the sum of the data files' sizes from the manifest (0 until
