@@ -582,6 +582,27 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"total").toInteger(), 4);
     }
 
+    // Search hits exported as CSV are neutralised like every other CSV export: a memo that a
+    // spreadsheet would run as a formula arrives as text.
+    void cliSearchCsvNeutralisesFormulas()
+    {
+        const QString ws = m_dir.filePath(QStringLiteral("formula.casebook"));
+        QCOMPARE(runCli({ QStringLiteral("init"), ws }).exitCode, 0);
+        const QString csv = m_dir.filePath(QStringLiteral("formula.csv"));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("txn_id,ts,debtor_account,debtor_name,creditor_account,creditor_name,amount,currency,channel,status,reference,memo\r\n"
+                "F1,2026-01-05T10:00:00Z,CN001,Alice,CN002,Bob,1.00,CNY,api,booked,+R1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\r\n");
+        f.close();
+        CliResult r = runCli({ QStringLiteral("import-file"), ws, QStringLiteral("--tenant"), QStringLiteral("T1"), QStringLiteral("--format"),
+                               QStringLiteral("sea-csv"), csv });
+        QCOMPARE(r.exitCode, 0);
+        r = runCli({ QStringLiteral("search"), ws, QStringLiteral("alice"), QStringLiteral("--format"), QStringLiteral("csv") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(u",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u",\"'+R1\","), qPrintable(r.out));
+    }
+
     void cliCount()
     {
         const CliResult r = runCli({ QStringLiteral("search"), m_ws, QStringLiteral("王芳"), QStringLiteral("--count"), QStringLiteral("--json") });

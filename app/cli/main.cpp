@@ -897,13 +897,6 @@ int cmdVerify(const QStringList &args)
 
 // ---- search ----------------------------------------------------------------------------------
 
-QString csvField(const QString &v)
-{
-    if (!v.contains(u',') && !v.contains(u'"') && !v.contains(u'\n') && !v.contains(u'\r'))
-        return v;
-    return u'"' + QString(v).replace(u'"', QStringLiteral("\"\"")) + u'"';
-}
-
 QJsonObject hitJson(const SearchHit &h, const QTimeZone *tz)
 {
     QJsonObject o { { QStringLiteral("kind"), h.kindName() },
@@ -1067,10 +1060,14 @@ int cmdSearch(const QStringList &args)
                 const QStringList f { h.kindName(), h.tenant, h.id, h.timestamp(), QString::number(h.utcMs), h.actor,
                                       h.actorName, h.role, h.ip, h.action, h.resource, h.outcome, h.debtorAccount, h.debtorName,
                                       h.creditorAccount, h.creditorName, amount, h.currency, h.channel, h.status, h.reference, h.memo };
-                QStringList q;
-                for (const QString &v : f)
-                    q << csvField(v);
-                out() << q.join(u',') << "\n";
+                // Quoted and formula-neutralised like every other CSV export (docs/report.md).
+                QByteArray line;
+                for (qsizetype i = 0; i < f.size(); ++i) {
+                    if (i > 0)
+                        line += ',';
+                    line += CsvWriter::encodeField(f[i], true);
+                }
+                out() << QString::fromUtf8(line) << "\n";
             } else {
                 const QString ts = tz ? formatTimestamp(h.utcMs, tz->offsetFromUtc(QDateTime::fromMSecsSinceEpoch(h.utcMs, Qt::UTC)))
                                       : h.timestamp();
