@@ -42,9 +42,10 @@ using namespace Qt::StringLiterals;
 double secondsOf(const QElapsedTimer &t) { return double(t.nsecsElapsed()) / 1e9; }
 double msOf(const QElapsedTimer &t) { return double(t.nsecsElapsed()) / 1e6; }
 
+/// Seconds and ratios to 3 decimals, or null.
 QJsonValue nullable(const std::optional<double> &v)
 {
-    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+    return v ? QJsonValue(std::round(*v * 1000) / 1000) : QJsonValue(QJsonValue::Null);
 }
 
 std::optional<double> rate(double count, const std::optional<double> &seconds)
@@ -230,6 +231,43 @@ LatencyFigures LatencyFigures::of(QVector<double> ms)
     f.p95 = pct(0.95);
     f.max = ms.last();
     return f;
+}
+
+QString Benchmark::someAccount(const SqliteDb &db)
+{
+    if (auto acct = db.prepare("SELECT debtor_account FROM transactions WHERE id = (SELECT max(id) / 2 FROM transactions)");
+        acct && acct->step() == Statement::StepResult::Row)
+        return acct->columnText(0);
+    return u"CN0000000000"_s;
+}
+
+QStringList Benchmark::searchQueries(const QString &account)
+{
+    return {
+        u"login"_s,
+        u"customers"_s,
+        u"rent"_s,
+        u"\"northgate trading\""_s,
+        u"\"core customers\""_s,
+        u"north*"_s,
+        u"kyc*"_s,
+        u"account:GB33BUKB20201555555555"_s,
+        u"account:"_s + account,
+        u"王芳"_s,
+        u"周建国"_s,
+        u"田中"_s,
+        u"민준"_s,
+        u"张"_s,
+        u"amount>=50000 currency:usd"_s,
+        u"actor:dba.zhou after:2026-02-08 before:2026-02-10"_s,
+        u"role:dba outcome:denied"_s,
+        u"ip:203.0.113.0/24"_s,
+        u"action:db.* after:2026-03-01"_s,
+        u"王芳 amount>10000"_s,
+        u"kind:transaction status:rejected amount:1000..5000"_s,
+        u"tenant:T0002 channel:swift"_s,
+        u"müller OR schmidt -rent"_s,
+    };
 }
 
 Benchmark::Benchmark(BenchmarkOptions options)
@@ -565,36 +603,7 @@ Result<BenchmarkResult> Benchmark::run()
         auto ws = Workspace::openReadOnly(wsPath);
         if (!ws)
             return ws.error();
-        // An ordinary account from the data (the middle row's debtor), so account: is not only the story's.
-        QString someAccount = u"CN0000000000"_s;
-        if (auto acct = ws->db().prepare("SELECT debtor_account FROM transactions WHERE id = (SELECT max(id) / 2 FROM transactions)");
-            acct && acct->step() == Statement::StepResult::Row)
-            someAccount = acct->columnText(0);
-        const QStringList queries {
-            u"login"_s,
-            u"customers"_s,
-            u"rent"_s,
-            u"\"northgate trading\""_s,
-            u"\"core customers\""_s,
-            u"north*"_s,
-            u"kyc*"_s,
-            u"account:GB33BUKB20201555555555"_s,
-            u"account:"_s + someAccount,
-            u"王芳"_s,
-            u"周建国"_s,
-            u"田中"_s,
-            u"민준"_s,
-            u"张"_s,
-            u"amount>=50000 currency:usd"_s,
-            u"actor:dba.zhou after:2026-02-08 before:2026-02-10"_s,
-            u"role:dba outcome:denied"_s,
-            u"ip:203.0.113.0/24"_s,
-            u"action:db.* after:2026-03-01"_s,
-            u"王芳 amount>10000"_s,
-            u"kind:transaction status:rejected amount:1000..5000"_s,
-            u"tenant:T0002 channel:swift"_s,
-            u"müller OR schmidt -rent"_s,
-        };
+        const QStringList queries = searchQueries(someAccount(ws->db()));
         log(QObject::tr("search: %1 queries x %2 runs").arg(queries.size()).arg(m_options.searchRuns));
         SearchService service(ws->db());
         QVector<double> page, count;

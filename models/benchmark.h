@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <cstdint>
@@ -12,6 +13,8 @@
 #include <optional>
 
 namespace casebook {
+
+class SqliteDb;
 
 /// What the report step returns (the step itself lives in widgets/: models/ cannot draw a PDF).
 struct BenchmarkReportOutput
@@ -106,6 +109,13 @@ public:
     /// Runs every step. Fails (Error::Code::Cancelled when cancelled) on the first step that cannot
     /// complete; a missing sqlite3 is not a failure.
     Result<BenchmarkResult> run();
+
+    /// The search query set of issue #5's "Speed" section (words, phrases, prefixes, accounts, CJK
+    /// names, field + range combinations); `someAccount` is an ordinary account of the workspace.
+    /// tests/bench_search runs the same set.
+    static QStringList searchQueries(const QString &someAccount);
+    /// The account searchQueries() wants: the debtor of the middle transaction of the workspace.
+    static QString someAccount(const SqliteDb &db);
 
     /// Machine facts for the JSON: cores, memory_gb, cpu, kernel, date, sqlite_library_version.
     static QJsonObject machine();
