@@ -8,6 +8,7 @@
 //
 // Figures and how they were taken: docs/search.md.
 
+#include "benchmark.h"
 #include "searchservice.h"
 #include "sqlitedb.h"
 #include "workspace.h"
@@ -50,36 +51,8 @@ int benchQueries(const QString &path, int runs)
     int64_t rows = 0;
     for (const TenantSummary &t : info->tenants)
         rows += t.events + t.transactions;
-    // An ordinary account from the data (the middle row's debtor), so "account:" is not only the story's.
-    auto acct = ws->db().prepare("SELECT debtor_account FROM transactions WHERE id = (SELECT max(id) / 2 FROM transactions)");
-    QString someAccount = QStringLiteral("CN0000000000");
-    if (acct && acct->step() == Statement::StepResult::Row)
-        someAccount = acct->columnText(0);
-    const QStringList queries {
-        QStringLiteral("login"),
-        QStringLiteral("customers"),
-        QStringLiteral("rent"),
-        QStringLiteral("\"northgate trading\""),
-        QStringLiteral("\"core customers\""),
-        QStringLiteral("north*"),
-        QStringLiteral("kyc*"),
-        QStringLiteral("account:GB33BUKB20201555555555"),
-        u"account:" + someAccount,
-        QStringLiteral("王芳"),
-        QStringLiteral("周建国"),
-        QStringLiteral("田中"),
-        QStringLiteral("민준"),
-        QStringLiteral("张"),
-        QStringLiteral("amount>=50000 currency:usd"),
-        QStringLiteral("actor:dba.zhou after:2026-02-08 before:2026-02-10"),
-        QStringLiteral("role:dba outcome:denied"),
-        QStringLiteral("ip:203.0.113.0/24"),
-        QStringLiteral("action:db.* after:2026-03-01"),
-        QStringLiteral("王芳 amount>10000"),
-        QStringLiteral("kind:transaction status:rejected amount:1000..5000"),
-        QStringLiteral("tenant:T0002 channel:swift"),
-        QStringLiteral("müller OR schmidt -rent"),
-    };
+    // The query set of issue #5, shared with casebook-cli bench (models/benchmark.cpp).
+    const QStringList queries = Benchmark::searchQueries(Benchmark::someAccount(ws->db()));
     SearchService service(ws->db());
     out() << path << ": " << rows << " rows (events + transactions), " << runs << " runs per query (first run included)\n";
     out() << QStringLiteral("%1 %2 %3 %4 %5 %6\n").arg(QStringLiteral("query"), -52).arg(QStringLiteral("hits"), 9)
