@@ -346,6 +346,9 @@ QJsonObject BenchmarkResult::toJson() const
         { u"import_mb_per_s"_s, importSeconds > 0 ? round1(double(archiveBytes) / 1e6 / importSeconds) : QJsonValue(QJsonValue::Null) },
         { u"import_data_mb_per_s"_s, importSeconds > 0 ? round1(double(dataBytes) / 1e6 / importSeconds) : QJsonValue(QJsonValue::Null) },
         { u"import_load_phase_s"_s, nullable(importLoadSeconds) },
+        { u"import_full_text_phase_s"_s, importFullTextSeconds },
+        { u"import_finish_phase_s"_s, importFinishSeconds },
+        { u"import_commit_phase_s"_s, importCommitSeconds },
         { u"import_load_phase_rows_per_s"_s, load ? std::round(*load) : QJsonValue(QJsonValue::Null) },
         { u"peak_rss_mb"_s, round1(peakRssMb) },
         { u"peak_rss_source"_s, peakRssSource },
@@ -428,26 +431,14 @@ Result<BenchmarkResult> Benchmark::run()
         if (!ws)
             return ws.error();
         log(QObject::tr("importing %1 archives into %2").arg(archives->size()).arg(wsPath));
-        double loadSeconds = 0;
-        bool loadKnown = true;
+        double loadSeconds = 0, fullTextSeconds = 0, finishSeconds = 0, commitSeconds = 0;
         QElapsedTimer all;
         all.start();
         for (const demo::GeneratedArchive &a : *archives) {
-            // The importer reports progress at most every 50 ms while it inserts, and once more after
-            // COMMIT. The last in-loop report estimates when the load (verify, parse, validate,
-            // insert) ended; the rest is the bulk full-text index, linked entities, rollups, commit.
-            struct Tick
-            {
-                double s;
-                int64_t done, total;
-            };
-            QVector<Tick> ticks;
             QElapsedTimer one;
             one.start();
             const ImportResult r = importArchive(
-                *ws, ImportRequest { a.path, u"casebook-cli bench"_s, &keyring },
-                [&](const ImportProgress &p) { ticks.push_back({ secondsOf(one), p.bytesDone, p.bytesTotal }); },
-                [this] { return cancelled(); });
+                *ws, ImportRequest { a.path, u"casebook-cli bench"_s, &keyring }, {}, [this] { return cancelled(); });
             const double secs = secondsOf(one);
             if (r.outcome == ImportResult::Outcome::Cancelled)
                 return cancelledError();
@@ -457,12 +448,12 @@ Result<BenchmarkResult> Benchmark::run()
             res.transactions += r.transactions;
             res.accounts += r.accounts;
             res.dataBytes += r.bytes;
-            // The in-loop reports are all but the first (before any insert) and the last (after COMMIT).
-            const Tick *last = ticks.size() >= 3 ? &ticks[ticks.size() - 2] : nullptr;
-            if (last && last->total > 0 && last->done >= last->total * 0.8)
-                loadSeconds += last->s * double(last->total) / double(std::max<int64_t>(last->done, 1));
-            else
-                loadKnown = false;
+            // The importer's own phase times: the load (verify, parse, validate, insert with keys and
+            // indexes), then the bulk full-text index, linked entities / rollups / journal, COMMIT.
+            loadSeconds += r.loadSeconds;
+            fullTextSeconds += r.fullTextSeconds;
+            finishSeconds += r.finishSeconds;
+            commitSeconds += r.commitSeconds;
             log(QObject::tr("  %1: %2 rows in %3 s (%4 rows/s)")
                     .arg(QFileInfo(a.path).fileName())
                     .arg(r.rows())
@@ -470,8 +461,10 @@ Result<BenchmarkResult> Benchmark::run()
                     .arg(qint64(secs > 0 ? double(r.rows()) / secs : 0)));
         }
         res.importSeconds = secondsOf(all);
-        if (loadKnown)
-            res.importLoadSeconds = loadSeconds;
+        res.importLoadSeconds = loadSeconds;
+        res.importFullTextSeconds = fullTextSeconds;
+        res.importFinishSeconds = finishSeconds;
+        res.importCommitSeconds = commitSeconds;
         res.peakRssMb = double(peakRssKb()) / 1024.0;
     }
     res.workspaceBytes = QFileInfo(wsPath).size() + QFileInfo(wsPath + u"-wal"_s).size();

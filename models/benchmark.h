@@ -66,7 +66,8 @@ struct BenchmarkResult
 
     // Casebook import of every archive (casebook-cli import's code path) into a fresh workspace.
     double importSeconds = 0;
-    std::optional<double> importLoadSeconds; ///< estimate of verify + parse + validate + insert, see docs/BENCHMARKS.md
+    std::optional<double> importLoadSeconds; ///< verify + parse + validate + insert (with keys and indexes), summed over archives
+    double importFullTextSeconds = 0, importFinishSeconds = 0, importCommitSeconds = 0; ///< the other import phases
     double peakRssMb = 0;
     QString peakRssSource; ///< "VmHWM (reset before the import)" or "ru_maxrss (whole process)"
     int64_t workspaceBytes = 0;

@@ -1521,6 +1521,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (isCancelled())
         return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
 
+    res.loadSeconds = double(timer.nsecsElapsed()) / 1e9;
     qCDebug(lcImport).noquote() << "rows" << phase.restart();
     // Full-text index in bulk over this archive's rows (they are the rows above the previous maxima:
     // the write lock is ours since BEGIN IMMEDIATE).
@@ -1537,6 +1538,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
         if (!fe->run() || !ft->run())
             return dbFail(tr("Cannot build the search index"), db.lastError());
     }
+    res.fullTextSeconds = double(timer.nsecsElapsed()) / 1e9 - res.loadSeconds;
     qCDebug(lcImport).noquote() << "full-text index" << phase.restart();
     // Linked entities: the producer summed every row it parsed and the chunks are in entity_stats.
     // Rows refused as duplicates were counted too; then this institution's sums are rebuilt from the
@@ -1598,9 +1600,11 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
         if (!u->run())
             return dbFail(tr("Cannot write the journal"), db.lastError());
     }
+    res.finishSeconds = double(timer.nsecsElapsed()) / 1e9 - res.loadSeconds - res.fullTextSeconds;
     if (auto st = db.exec("COMMIT"); !st)
         return dbFail(tr("Cannot commit the import"), st.error().detail);
     committed = true;
+    res.commitSeconds = double(timer.nsecsElapsed()) / 1e9 - res.loadSeconds - res.fullTextSeconds - res.finishSeconds;
 #ifdef __GLIBC__
     // The batches and entity chunks were freed on another thread than the one that allocated them;
     // give the arenas' free pages back so a long run of imports does not creep up.

@@ -51,6 +51,10 @@ struct ImportResult
     int64_t events = 0, transactions = 0, accounts = 0, quarantined = 0;
     int64_t bytes = 0; ///< uncompressed data bytes read
     double seconds = 0;
+    /// Where the time went (seconds from the start): reading, verifying, parsing and inserting the
+    /// rows with their keys and indexes (`loadSeconds`), the bulk full-text index, the rest
+    /// (linked entities, timeline rollups, totals, journal) and the COMMIT.
+    double loadSeconds = 0, fullTextSeconds = 0, finishSeconds = 0, commitSeconds = 0;
 
     int64_t rows() const { return events + transactions + accounts; }
     static QString outcomeName(Outcome o);
