@@ -303,6 +303,12 @@ private Q_SLOTS:
         panel->resultView()->setCurrentIndex(panel->results()->index(0, 0));
         QCOMPARE(win.timeline()->currentInstant(), std::optional<qint64>(panel->results()->hit(0)->utcMs));
         QTRY_VERIFY(win.detailPane()->toPlainText().contains(panel->results()->hit(0)->id));
+        // Dates in the query are read in the selected zone.
+        win.setDisplayZone(QStringLiteral("Asia/Shanghai"));
+        QVERIFY(panel->search(QStringLiteral("after:2026-01-05")));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(panel->results()->search()->query().root().toString(),
+                 QStringLiteral("time:[%1..inf)").arg(1767542400000LL)); // 2026-01-04T16:00:00Z
     }
 
     void helpMenuHasTheSearchSyntax()

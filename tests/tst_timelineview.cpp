@@ -386,6 +386,14 @@ private Q_SLOTS:
         QCOMPARE(m_view->visibleTo(), to);
         QVERIFY(waitForData());
         QVERIFY(!m_view->data().searchHits);
+        // Hits of one kind: the view shows that kind.
+        QCOMPARE(m_view->mode(), TimelineView::Mode::Events);
+        m_view->setSearch(*SearchService::compile(u"account:GB33BUKB20201555555555"_s));
+        QCOMPARE(m_view->mode(), TimelineView::Mode::TransactionCount);
+        QVERIFY(waitForData());
+        m_view->setSearch(*SearchService::compile(u"actor:dba.zhou"_s));
+        QCOMPARE(m_view->mode(), TimelineView::Mode::Events);
+        QVERIFY(waitForData());
         // A search without hits shows nothing.
         m_view->setSearch(*SearchService::compile(u"zzzznotthere"_s));
         QVERIFY(waitForData());

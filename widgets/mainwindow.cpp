@@ -430,6 +430,7 @@ Status MainWindow::openWorkspace(const QString &path)
     m_events->setFilter({});
     m_transactions->setFilter({});
     m_timeline->setTimeZone(timelineZone());
+    m_search->setTimeZone(timelineZone()); // dates in after:/before: are read in it
     m_timeline->setTenants({});
     m_timeline->setCurrentInstant(std::nullopt);
     m_timeline->setWorkspace(path);
@@ -513,6 +514,7 @@ void MainWindow::setDisplayZone(const QString &text)
     m_transactions->setDisplayZone(m_zone);
     m_caseView->setDisplayZone(m_zone);
     m_timeline->setTimeZone(timelineZone());
+    m_search->setTimeZone(timelineZone()); // dates in after:/before: are read in it
     if (m_zoneBox->currentText() != text)
         m_zoneBox->setCurrentText(text);
     QSettings().setValue(QStringLiteral("view/zone"), text);
@@ -537,6 +539,7 @@ void MainWindow::tenantSelectionChanged()
     m_filter.tenants = f.tenants;
     m_timeline->setTenants(f.tenants);
     m_timeline->setTimeZone(timelineZone());
+    m_search->setTimeZone(timelineZone()); // dates in after:/before: are read in it
     applyFilter();
 }
 

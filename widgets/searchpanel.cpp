@@ -267,6 +267,7 @@ void SearchPanel::onFinished(quint64 generation)
         refreshHistory();
     }
     m_view->resizeColumnToContents(SearchResultModel::TenantColumn);
+    m_view->resizeColumnToContents(SearchResultModel::IdColumn);
     Q_EMIT finished();
 }
 

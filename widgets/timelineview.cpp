@@ -481,6 +481,11 @@ void TimelineView::setSearch(const std::optional<CompiledSearch> &search)
         m_rangeBeforeSearch = std::pair<qint64, qint64>(m_from, m_to);
     m_search = search;
     m_extent.reset(); // the hits' range, or all data's
+    // Hits of one kind only (account:, actor:, kind:...): show that kind rather than empty bars.
+    if (search && m_mode == Mode::Events && search->part(HitKind::Event).never && !search->part(HitKind::Transaction).never)
+        setMode(Mode::TransactionCount);
+    else if (search && m_mode != Mode::Events && search->part(HitKind::Transaction).never && !search->part(HitKind::Event).never)
+        setMode(Mode::Events);
     if (search || !m_rangeBeforeSearch) {
         m_fitPending = true; // show where the hits are
     } else {
@@ -799,8 +804,10 @@ void TimelineView::rescaleValueAxes()
         if (m_layout == Layout::Stacked)
             maxima[0] = std::max(maxima[0], stack);
     }
+    // Counts are whole numbers: never let a small maximum (a few search hits) produce ticks of 0.2.
+    const double least = m_mode == Mode::TransactionAmount ? 1.0 : 4.0;
     for (int i = 0; i < m_rects.size(); ++i)
-        m_rects[i]->axis(QCPAxis::atLeft)->setRange(0, maxima[i] > 0 ? maxima[i] * 1.08 : 1.0);
+        m_rects[i]->axis(QCPAxis::atLeft)->setRange(0, std::max(maxima[i] * 1.08, least));
 }
 
 void TimelineView::updateSelectionItems()

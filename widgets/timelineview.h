@@ -88,7 +88,9 @@ public:
     std::optional<qint64> currentInstant() const { return m_currentInstant; }
     /// Shows only the hits of `search` (bucketed from the rows on the worker: events, transactions and
     /// amounts), fitted to their time range; nullopt shows every row again and restores the range
-    /// shown before. The institutions chosen with setTenants() still apply.
+    /// shown before. The institutions chosen with setTenants() still apply. A search that can only
+    /// find transactions switches the Events mode to transaction counts (and one that can only find
+    /// events switches a transaction mode to Events).
     void setSearch(const std::optional<CompiledSearch> &search);
     bool showsSearchHits() const { return m_search.has_value(); }
     void setToolBarVisible(bool visible);
