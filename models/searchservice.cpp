@@ -385,19 +385,7 @@ SearchHit readHit(const Statement &q, HitKind k)
     return h;
 }
 
-struct SortKey
-{
-    int64_t p, ts;
-    int kind;
-    int64_t id;
-    auto tie() const { return std::tie(p, ts, kind, id); }
-};
-
-SortKey keyOf(const SearchHit &h, SearchSort s)
-{
-    const bool byAmount = s == SearchSort::AmountDesc || s == SearchSort::AmountAsc;
-    return { byAmount ? h.amountE4 : 0, h.utcMs, int(h.kind), h.rowId };
-}
+SearchKey keyOf(const SearchHit &h, SearchSort s) { return SearchKey::of(h, s); }
 
 /// MATCH hit count above which a first page by time walks the time index instead (see page()).
 constexpr int64_t kScanThreshold = 2000;
@@ -405,6 +393,27 @@ constexpr int64_t kScanThreshold = 2000;
 QString nowUtc() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
 
 } // namespace
+
+SearchKey SearchKey::of(const SearchHit &h, SearchSort s)
+{
+    const bool byAmount = s == SearchSort::AmountDesc || s == SearchSort::AmountAsc;
+    return { byAmount ? h.amountE4 : 0, h.utcMs, int(h.kind), h.rowId };
+}
+
+SearchSort SearchService::reversed(SearchSort sort)
+{
+    switch (sort) {
+    case SearchSort::TimeDesc:
+        return SearchSort::TimeAsc;
+    case SearchSort::TimeAsc:
+        return SearchSort::TimeDesc;
+    case SearchSort::AmountDesc:
+        return SearchSort::AmountAsc;
+    case SearchSort::AmountAsc:
+        return SearchSort::AmountDesc;
+    }
+    return sort;
+}
 
 QString SearchHit::timestamp() const { return formatTimestamp(utcMs, offsetSeconds); }
 
@@ -489,15 +498,18 @@ Result<SearchCounts> SearchService::count(const CompiledSearch &search) const
 
 Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, SearchSort sort, const SearchHit *after, int limit) const
 {
+    return page(search, sort, after ? std::optional<SearchKey>(keyOf(*after, sort)) : std::nullopt, limit);
+}
+
+Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, SearchSort sort,
+                                               const std::optional<SearchKey> &cursor, int limit) const
+{
     QVector<SearchHit> hits;
     if (limit <= 0)
         return hits;
     const bool desc = sort == SearchSort::TimeDesc || sort == SearchSort::AmountDesc;
     const bool byAmount = sort == SearchSort::AmountDesc || sort == SearchSort::AmountAsc;
     const QByteArray dir = desc ? " DESC" : " ASC";
-    std::optional<SortKey> cursor;
-    if (after)
-        cursor = keyOf(*after, sort);
     for (HitKind k : { HitKind::Event, HitKind::Transaction }) {
         const CompiledSearch::Part &p = search.part(k);
         if (p.never)
@@ -527,7 +539,7 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
             const int kind = int(k);
             int64_t idBound;
             if (kind == cursor->kind)
-                idBound = cursor->id;
+                idBound = cursor->rowId;
             else if ((kind < cursor->kind) == desc)
                 idBound = desc ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
             else
@@ -535,11 +547,11 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
             const QByteArray op = desc ? " < " : " > ";
             if (byAmount) {
                 sql += " AND (" + primary + ", x.ts_utc_ms, x.id)" + op + "(?, ?, ?)";
-                binds << Bind(cursor->p);
+                binds << Bind(cursor->primary);
             } else {
                 sql += " AND (x.ts_utc_ms, x.id)" + op + "(?, ?)";
             }
-            binds << Bind(cursor->ts) << Bind(idBound);
+            binds << Bind(cursor->utcMs) << Bind(idBound);
         }
         sql += " ORDER BY ";
         if (byAmount && k == HitKind::Transaction)
@@ -560,12 +572,82 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
         }
     }
     std::sort(hits.begin(), hits.end(), [&](const SearchHit &a, const SearchHit &b) {
-        const SortKey ka = keyOf(a, sort), kb = keyOf(b, sort);
+        const SearchKey ka = keyOf(a, sort), kb = keyOf(b, sort);
         return desc ? kb.tie() < ka.tie() : ka.tie() < kb.tie();
     });
     if (hits.size() > limit)
         hits.resize(limit);
     return hits;
+}
+
+Result<QVector<SearchKey>> SearchService::pageKeys(const CompiledSearch &search, SearchSort sort, int every,
+                                                   const std::function<bool()> &cancel) const
+{
+    QVector<SearchKey> keys;
+    if (every <= 0)
+        return keys;
+    const bool desc = sort == SearchSort::TimeDesc || sort == SearchSort::AmountDesc;
+    const bool byAmount = sort == SearchSort::AmountDesc || sort == SearchSort::AmountAsc;
+    const QByteArray dir = desc ? " DESC" : " ASC";
+    // One ordered key stream per kind, merged here in the order page() uses.
+    struct Stream
+    {
+        HitKind kind;
+        Statement st;
+        bool live = false;
+        SearchKey key;
+    };
+    std::vector<Stream> streams;
+    for (HitKind k : { HitKind::Event, HitKind::Transaction }) {
+        const CompiledSearch::Part &p = search.part(k);
+        if (p.never)
+            continue;
+        const QByteArray primary = byAmount ? (k == HitKind::Transaction ? QByteArray("x.amount_e4") : QByteArray("-1")) : QByteArray("0");
+        QByteArray sql = "SELECT " + primary + ", x.ts_utc_ms, x.id FROM " + p.from + " WHERE " + p.where + " ORDER BY ";
+        if (byAmount && k == HitKind::Transaction)
+            sql += "x.amount_e4" + dir + ", ";
+        sql += "x.ts_utc_ms" + dir + ", x.id" + dir;
+        auto q = m_db.prepare(sql);
+        if (!q)
+            return q.error();
+        bindAll(*q, p.binds);
+        streams.push_back({ k, std::move(*q), false, {} });
+    }
+    const auto advance = [&](Stream &s) -> Status {
+        const auto r = s.st.step();
+        if (r == Statement::StepResult::Row) {
+            s.live = true;
+            s.key = { s.st.columnInt(0), s.st.columnInt(1), int(s.kind), s.st.columnInt(2) };
+            return ok();
+        }
+        s.live = false;
+        if (r != Statement::StepResult::Done)
+            return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
+        return ok();
+    };
+    for (Stream &s : streams)
+        if (auto st = advance(s); !st)
+            return st.error();
+    int64_t n = 0;
+    for (;;) {
+        Stream *next = nullptr;
+        for (Stream &s : streams) {
+            if (!s.live)
+                continue;
+            if (!next || (desc ? next->key.tie() < s.key.tie() : s.key.tie() < next->key.tie()))
+                next = &s;
+        }
+        if (!next)
+            break;
+        ++n;
+        if (n % every == 0)
+            keys.push_back(next->key);
+        if ((n & 4095) == 1 && cancel && cancel())
+            return Error(Error::Code::Cancelled, tr("cancelled"));
+        if (auto st = advance(*next); !st)
+            return st.error();
+    }
+    return keys;
 }
 
 Result<QVector<LinkedEntity>> SearchService::linkedEntities(int minTenants, const SearchScope &scope) const
@@ -676,7 +758,10 @@ Status SearchService::recordHistory(const QString &query, int64_t hits)
         return q.error();
     q->bind(1, query);
     q->bind(2, nowUtc());
-    q->bind(3, hits);
+    if (hits < 0)
+        q->bindNull(3);
+    else
+        q->bind(3, hits);
     if (!q->run())
         return Error(Error::Code::Database, tr("Cannot record the search history"), m_db.lastError());
     return ok();

@@ -10,6 +10,8 @@
 #include <QVector>
 
 #include <array>
+#include <functional>
+#include <tuple>
 #include <cstdint>
 #include <optional>
 #include <variant>
@@ -56,6 +58,21 @@ struct SearchHit
     /// One line for lists: "dba.zhou 周建国 db.export core.customers success 203.0.113.77" or
     /// "CN001 王芳 → GB33… Northgate 48500.00 USD booked".
     QString summary() const;
+};
+
+/// A hit's place in a sort order: (primary, utcMs, kind, rowId) compared lexicographically, primary being
+/// the amount in e4 units (-1 for events) when sorting by amount and 0 otherwise. Keyset paging
+/// continues strictly after a key.
+struct SearchKey
+{
+    int64_t primary = 0;
+    int64_t utcMs = 0;
+    int kind = 0; ///< HitKind
+    int64_t rowId = 0;
+
+    static SearchKey of(const SearchHit &hit, SearchSort sort);
+    auto tie() const { return std::tie(primary, utcMs, kind, rowId); }
+    bool operator==(const SearchKey &o) const { return tie() == o.tie(); }
 };
 
 /// Hit counts per institution (facets) and kind.
@@ -140,6 +157,18 @@ public:
     /// Up to `limit` hits in `sort` order strictly after `after` (keyset paging: pass the last hit of
     /// the previous page, or null for the first page). Ties in time are broken by kind, then row id.
     Result<QVector<SearchHit>> page(const CompiledSearch &search, SearchSort sort, const SearchHit *after, int limit) const;
+    /// The same, continuing strictly after a key (nullopt: the first page).
+    Result<QVector<SearchHit>> page(const CompiledSearch &search, SearchSort sort, const std::optional<SearchKey> &after,
+                                    int limit) const;
+    /// Keys for jumping anywhere in the hits: element i is the key of hit number (i + 1) * every - 1 in
+    /// `sort` order (0-based), so page i + 1 of `every` hits is page(search, sort, keys[i], every).
+    /// Reads the sort key of every hit once (both kinds merged); `cancel` is asked every few thousand
+    /// hits and makes it fail with Error::Code::Cancelled.
+    Result<QVector<SearchKey>> pageKeys(const CompiledSearch &search, SearchSort sort, int every,
+                                        const std::function<bool()> &cancel = {}) const;
+    /// The exact reverse order (newest first ↔ oldest first, largest ↔ smallest amount): "before a key
+    /// in `sort`" is "after it in reversed(sort)".
+    static SearchSort reversed(SearchSort sort);
 
     /// Entities seen at `minTenants` or more institutions (within the scope), most institutions first.
     Result<QVector<LinkedEntity>> linkedEntities(int minTenants = 2, const SearchScope &scope = {}) const;
@@ -147,6 +176,7 @@ public:
     Status saveSearch(const QString &name, const QString &query);
     Status deleteSavedSearch(const QString &name);
     Result<QVector<SavedSearch>> savedSearches() const;
+    /// Appends `query` to the history with its total hits (negative: not known, stored as NULL).
     Status recordHistory(const QString &query, int64_t hits);
     Result<QStringList> history(int limit = 50) const; ///< newest first, distinct
 

@@ -71,7 +71,98 @@ struct Sums
     }
 };
 
+/// Buckets the hits of `search` inside [edges.first, edges.last) by reading their rows (one pass per
+/// kind; the scope and the time range are conditions ANDed to the compiled search's own). Events:
+/// events/failures/denied per bucket and `matched` per row by `filter`; transactions: through addTxn.
+template<typename AddTxn, typename CurrencyIndex, typename Cancelled>
+Status countHits(SqliteDb &db, const CompiledSearch &search, TimelineData &data, const TimelineFilter &filter,
+                 const Cancelled &cancelled, const AddTxn &addTxn, const CurrencyIndex &currencyIndex)
+{
+    data.fromRollups = false;
+    data.searchHits = true;
+    data.filtered = filter.isActive();
+    QVector<QByteArray> tenantUtf8;
+    for (const QString &t : std::as_const(data.tenants))
+        tenantUtf8 << t.toUtf8();
+    const auto tenantIndex = [&](QByteArrayView t) {
+        for (int i = 0; i < tenantUtf8.size(); ++i)
+            if (tenantUtf8[i] == t)
+                return i;
+        return -1;
+    };
+    const bool wantSuccess = filter.outcomes.isEmpty() || filter.outcomes.contains(QStringLiteral("success"));
+    const bool wantFailure = filter.outcomes.isEmpty() || filter.outcomes.contains(QStringLiteral("failure"));
+    const bool wantDenied = filter.outcomes.isEmpty() || filter.outcomes.contains(QStringLiteral("denied"));
+    const QByteArray prefix = filter.actionPrefix.toUtf8();
+    const QByteArray actor = filter.actor.toUtf8();
+    const int nt = data.tenantCount();
+    for (HitKind k : { HitKind::Event, HitKind::Transaction }) {
+        const CompiledSearch::Part &p = search.part(k);
+        if (p.never)
+            continue;
+        const QByteArray cols = k == HitKind::Event ? "x.tenant_id, x.ts_utc_ms, x.outcome, x.action, x.actor"
+                                                    : "x.tenant_id, x.ts_utc_ms, x.currency, x.amount_e4";
+        const QByteArray sql = "SELECT " + cols + " FROM " + p.from + " WHERE (" + p.where
+            + ") AND x.ts_utc_ms >= ? AND x.ts_utc_ms < ?";
+        auto q = db.prepare(sql);
+        if (!q)
+            return q.error();
+        int i = 1;
+        for (const CompiledSearch::Bind &b : p.binds) {
+            if (const auto *v = std::get_if<int64_t>(&b))
+                q->bind(i++, *v);
+            else
+                q->bind(i++, std::get<QString>(b));
+        }
+        q->bind(i++, data.edges.first());
+        q->bind(i++, data.edges.last());
+        for (int64_t n = 0;; ++n) {
+            if ((n & 4095) == 0 && cancelled())
+                return Error(Error::Code::Cancelled, tr("cancelled"));
+            const auto st = q->step();
+            if (st == Statement::StepResult::Done)
+                break;
+            if (st != Statement::StepResult::Row)
+                return Error(Error::Code::Database, tr("Cannot read the timeline"), db.lastError());
+            const int t = tenantIndex(q->columnBlob(0));
+            const int b = data.bucketAt(q->columnInt(1));
+            if (t < 0 || b < 0)
+                continue;
+            if (k == HitKind::Event) {
+                TimelineCounts &tc = data.counts[qsizetype(b) * nt + t];
+                ++tc.events;
+                const QByteArrayView o = q->columnBlob(2);
+                const bool failure = o == "failure", denied = o == "denied";
+                tc.failures += failure;
+                tc.denied += denied;
+                if ((failure ? wantFailure : denied ? wantDenied : wantSuccess) && q->columnBlob(3).startsWith(prefix)
+                    && (actor.isEmpty() || q->columnBlob(4) == actor))
+                    ++tc.matched;
+            } else {
+                addTxn(b, t, currencyIndex(q->columnBlob(2)), 1, q->columnInt(3));
+            }
+        }
+    }
+    return ok();
+}
+
 } // namespace
+
+Result<std::optional<std::pair<int64_t, int64_t>>> TimelineService::extent(const CompiledSearch &search) const
+{
+    SearchService service(m_ws.db());
+    auto first = service.page(search, SearchSort::TimeAsc, std::optional<SearchKey>(), 1);
+    if (!first)
+        return first.error();
+    if (first->isEmpty())
+        return std::optional<std::pair<int64_t, int64_t>>();
+    auto last = service.page(search, SearchSort::TimeDesc, std::optional<SearchKey>(), 1);
+    if (!last)
+        return last.error();
+    const int64_t lo = first->constFirst().utcMs;
+    const int64_t hi = last->isEmpty() ? lo : last->constFirst().utcMs;
+    return std::optional<std::pair<int64_t, int64_t>>(std::pair<int64_t, int64_t>(lo, hi + 1));
+}
 
 int TimelineData::bucketAt(int64_t utcMs) const
 {
@@ -240,6 +331,14 @@ Result<TimelineData> TimelineService::query(const TimelineRequest &req, const Ca
         sums.add(data.transactionsByCurrency[i], count);
         sums.add(data.amountE4[i], amount);
     };
+
+    if (req.search) {
+        if (auto st = countHits(db, *req.search, data, req.filter, cancelled, addTxn, currencyIndex); !st)
+            return st.error();
+        if (sums.overflow)
+            return Error(Error::Code::Database, tr("A timeline sum exceeds the 64-bit range"));
+        return data;
+    }
 
     const bool minuteAligned = std::all_of(data.edges.cbegin(), data.edges.cend(),
                                            [](int64_t e) { return timebuckets::floorDiv(e, 60000) * 60000 == e; });

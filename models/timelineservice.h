@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "importer.h" // CancelFn
+#include "searchservice.h"
 #include "timebuckets.h"
 
 #include <QStringList>
@@ -38,6 +39,12 @@ struct TimelineRequest
     QTimeZone zone = QTimeZone::utc(); ///< calendar of the buckets
     std::optional<BucketUnit> unit; ///< empty = timebuckets::autoUnit(from, to)
     TimelineFilter filter;
+    /// When set, count only the hits of this search (instead of every row), read from the rows
+    /// themselves: events per bucket (with outcomes, and the filter applied per row), transactions
+    /// and exact amounts per currency. Its scope should already hold `tenants` (compile it with
+    /// SearchScope::only(tenants)); rows of other institutions are ignored anyway. Cost: one pass
+    /// over the hits inside the requested range (no rollups exist for an arbitrary hit set).
+    std::optional<CompiledSearch> search;
 };
 
 struct TimelineCounts
@@ -62,7 +69,8 @@ struct TimelineData
     QVector<int64_t> transactionsByCurrency; ///< [(bucket * tenants + tenant) * currencies + currency]
     QVector<int64_t> amountE4; ///< same shape: exact sum(amount_e4)
     bool filtered = false; ///< a filter was active: `matched` is meaningful
-    bool fromRollups = true; ///< false when the raw rows had to be read (offsets not in whole minutes)
+    bool fromRollups = true; ///< false when the raw rows had to be read (offsets not in whole minutes, or a search)
+    bool searchHits = false; ///< the counts are of a search's hits only (TimelineRequest::search)
 
     int bucketCount() const { return edges.isEmpty() ? 0 : int(edges.size() - 1); }
     int tenantCount() const { return int(tenants.size()); }
@@ -96,6 +104,9 @@ public:
     /// would make more than kMaxBuckets buckets, Error::Code::Cancelled when `cancel` says so
     /// (checked between reads), Error::Code::Database on an SQLite error or a sum overflowing int64.
     Result<TimelineData> query(const TimelineRequest &request, const CancelFn &cancel = {}) const;
+    /// [first, last + 1 ms) of the hits of `search`, or nullopt without hits (two first pages in time
+    /// order, so as fast as a search's first page).
+    Result<std::optional<std::pair<int64_t, int64_t>>> extent(const CompiledSearch &search) const;
 
     static constexpr int kMaxBuckets = 200000;
 

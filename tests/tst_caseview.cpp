@@ -143,7 +143,9 @@ private Q_SLOTS:
         // A syntax error points at the position and changes nothing.
         QVERIFY(!panel->search(QStringLiteral("amount>=(")));
         QVERIFY(panel->errorText().contains(u"^"));
+        QSignalSpy finished(panel, &SearchPanel::finished);
         win.searchEverywhere(QStringLiteral("王芳"));
+        QVERIFY(finished.wait(20000));
         QCOMPARE(win.tabs()->currentIndex(), int(MainWindow::SearchTab));
         QVERIFY(panel->errorText().isEmpty());
         // E1 (actor_name 王芳), X1 (debtor 王芳), X2 (creditor 王芳)
@@ -153,6 +155,7 @@ private Q_SLOTS:
         // Add every hit to a new case: the query is recorded with the evidence.
         win.newCase(QStringLiteral("From search"));
         win.searchEverywhere(QStringLiteral("王芳"));
+        QVERIFY(finished.wait(20000));
         panel->resultView()->selectAll();
         QVector<qint64> events, transactions;
         for (int r = 0; r < panel->results()->rowCount(); ++r)

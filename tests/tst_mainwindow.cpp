@@ -7,12 +7,16 @@
 #include "recordview.h"
 #include "tenantlistmodel.h"
 #include "timelineview.h"
+#include "searchpanel.h"
+#include "searchresultmodel.h"
 #include "caseview.h"
 #include "casemodels.h"
 #include "testutils.h"
 #include "workspace.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QDialog>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -28,6 +32,19 @@
 
 using namespace casebook;
 using namespace casebook::test;
+
+namespace {
+/// (events, transactions) drawn by the timeline.
+std::pair<int64_t, int64_t> timelineTotals(const TimelineData &d)
+{
+    std::pair<int64_t, int64_t> n(0, 0);
+    for (const TimelineCounts &c : d.counts) {
+        n.first += c.events;
+        n.second += c.transactions;
+    }
+    return n;
+}
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -253,6 +270,55 @@ private Q_SLOTS:
         const QByteArray text = f.readAll();
         QVERIFY(text.contains("E1") && text.contains("E2") && text.contains("E3"));
         QVERIFY(text.contains("\"{\"\"rows\"\":120000")); // details kept, quotes doubled
+    }
+
+    void searchHitsOnTheTimeline()
+    {
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(workspaceWithData()));
+        QSignalSpy drawn(win.timeline(), &TimelineView::dataUpdated);
+        QVERIFY(drawn.wait(20000));
+        SearchPanel *panel = win.searchPanel();
+        QSignalSpy finished(panel, &SearchPanel::finished);
+        win.searchEverywhere(QStringLiteral("王芳")); // E1, X1, X2
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(panel->results()->totalHits(), 3);
+        QVERIFY(win.statusText().contains(u"3 hits"));
+        // "Timeline: only hits" plots the hits, and off restores every row.
+        QVERIFY(!win.timeline()->showsSearchHits());
+        panel->timelineHitsAction()->trigger();
+        QVERIFY(win.timeline()->showsSearchHits());
+        QTRY_VERIFY_WITH_TIMEOUT(win.timeline()->data().searchHits, 20000);
+        QCOMPARE(timelineTotals(win.timeline()->data()), (std::pair<int64_t, int64_t>(1, 2)));
+        // A new search while it is on replaces the hits.
+        win.searchEverywhere(QStringLiteral("kind:transaction"));
+        QVERIFY(finished.wait(20000));
+        QTRY_COMPARE_WITH_TIMEOUT(timelineTotals(win.timeline()->data()), (std::pair<int64_t, int64_t>(0, 3)), 20000);
+        panel->timelineHitsAction()->trigger();
+        QVERIFY(!win.timeline()->showsSearchHits());
+        QTRY_VERIFY_WITH_TIMEOUT(!win.timeline()->data().searchHits, 20000);
+        // Selecting a hit shows it in the detail pane and marks it on the timeline.
+        QTRY_VERIFY(panel->results()->hit(0));
+        panel->resultView()->setCurrentIndex(panel->results()->index(0, 0));
+        QCOMPARE(win.timeline()->currentInstant(), std::optional<qint64>(panel->results()->hit(0)->utcMs));
+        QTRY_VERIFY(win.detailPane()->toPlainText().contains(panel->results()->hit(0)->id));
+        // Dates in the query are read in the selected zone.
+        win.setDisplayZone(QStringLiteral("Asia/Shanghai"));
+        QVERIFY(panel->search(QStringLiteral("after:2026-01-05")));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(panel->results()->search()->query().root().toString(),
+                 QStringLiteral("time:[%1..inf)").arg(1767542400000LL)); // 2026-01-04T16:00:00Z
+    }
+
+    void helpMenuHasTheSearchSyntax()
+    {
+        MainWindow win;
+        auto *action = win.findChild<QAction *>(QStringLiteral("actionSearchSyntax"));
+        QVERIFY(action);
+        action->trigger();
+        QVERIFY(win.searchPanel()->helpDialog());
+        QTRY_VERIFY(win.searchPanel()->helpDialog()->isVisible());
     }
 
     void failedOpenShowsBannerAndKeepsState()

@@ -704,6 +704,100 @@ private Q_SLOTS:
         QCOMPARE(d.error().code, Error::Code::Cancelled);
     }
 
+    void searchHits_data()
+    {
+        QTest::addColumn<QString>("zone");
+        QTest::addColumn<int>("unit");
+        QTest::addRow("UTC days") << u"UTC"_s << int(BucketUnit::Day);
+        QTest::addRow("Shanghai hours") << u"Asia/Shanghai"_s << int(BucketUnit::Hour);
+        QTest::addRow("New York weeks") << u"America/New_York"_s << int(BucketUnit::Week);
+    }
+    /// Bucketing a search's hits (read from the rows) gives what the rollups give for the same set.
+    void searchHits()
+    {
+        QFETCH(QString, zone);
+        QFETCH(int, unit);
+        auto w = Workspace::openReadOnly(demoWorkspace());
+        TimelineService service(*w);
+        TimelineRequest r;
+        r.fromUtcMs = at("2025-12-30T00:00:00Z");
+        r.toUtcMs = at("2026-04-02T00:00:00Z");
+        r.zone = QTimeZone(zone.toUtf8());
+        r.unit = BucketUnit(unit);
+        r.filter.outcomes = QStringList { u"denied"_s };
+        auto all = service.query(r);
+        QVERIFY(all);
+        QVERIFY(!all->searchHits);
+
+        // Denied events: the hits' event counts are the rollups' "matched" counts.
+        TimelineRequest h = r;
+        h.filter = {};
+        h.search = *SearchService::compile(u"outcome:denied"_s);
+        auto denied = service.query(h);
+        QVERIFY(denied);
+        QVERIFY(denied->searchHits);
+        QVERIFY(!denied->fromRollups);
+        QCOMPARE(denied->edges, all->edges);
+        QCOMPARE(denied->tenants, all->tenants);
+        int64_t total = 0;
+        for (int b = 0; b < all->bucketCount(); ++b)
+            for (int t = 0; t < all->tenantCount(); ++t) {
+                QCOMPARE(denied->at(b, t).events, all->at(b, t).matched);
+                QCOMPARE(denied->at(b, t).denied, all->at(b, t).matched);
+                QCOMPARE(denied->at(b, t).transactions, 0); // outcome: applies to events only
+                total += denied->at(b, t).events;
+            }
+        QVERIFY(total > 0);
+
+        // Every USD transaction: counts and exact amounts equal the rollups' USD column.
+        h.search = *SearchService::compile(u"currency:usd"_s);
+        auto usd = service.query(h);
+        QVERIFY(usd);
+        const int ca = int(all->currencies.indexOf(u"USD"_s)), cu = int(usd->currencies.indexOf(u"USD"_s));
+        QVERIFY(ca >= 0 && cu >= 0);
+        for (int b = 0; b < all->bucketCount(); ++b)
+            for (int t = 0; t < all->tenantCount(); ++t) {
+                QCOMPARE(usd->at(b, t).events, 0);
+                QCOMPARE(usd->at(b, t).transactions, all->transactionsAt(b, t, ca));
+                QCOMPARE(usd->amountAt(b, t, cu), all->amountAt(b, t, ca));
+            }
+
+        // The quick filters apply to the hits too; one institution narrows them.
+        h.search = *SearchService::compile(u"kind:event"_s, {}, SearchScope::only({ u"T0002"_s }));
+        h.filter.outcomes = QStringList { u"denied"_s };
+        h.tenants = QStringList { u"T0002"_s };
+        r.tenants = h.tenants;
+        auto one = service.query(h);
+        auto oneAll = service.query(r);
+        QVERIFY(one && oneAll);
+        QCOMPARE(one->tenants, QStringList { u"T0002"_s });
+        for (int b = 0; b < oneAll->bucketCount(); ++b) {
+            QCOMPARE(one->at(b, 0).events, oneAll->at(b, 0).events);
+            QCOMPARE(one->at(b, 0).matched, oneAll->at(b, 0).matched);
+        }
+
+        // Cancel between rows.
+        h.search = *SearchService::compile(QString());
+        auto cancelled = service.query(h, [] { return true; });
+        QVERIFY(!cancelled);
+        QCOMPARE(cancelled.error().code, Error::Code::Cancelled);
+    }
+
+    void searchExtent()
+    {
+        auto w = Workspace::openReadOnly(demoWorkspace());
+        TimelineService service(*w);
+        auto e = service.extent(*SearchService::compile(u"outcome:denied"_s));
+        QVERIFY(e && *e);
+        auto q = w->db().prepare("SELECT min(ts_utc_ms), max(ts_utc_ms) + 1 FROM events WHERE outcome = 'denied'");
+        QVERIFY(q && q->step() == Statement::StepResult::Row);
+        QCOMPARE((*e)->first, q->columnInt(0));
+        QCOMPARE((*e)->second, q->columnInt(1));
+        auto none = service.extent(*SearchService::compile(u"zzzznotthere"_s));
+        QVERIFY(none);
+        QVERIFY(!*none);
+    }
+
 private:
     QString m_demo;
     /// A small demo workspace (5 institutions, 5 zones), built once.

@@ -348,6 +348,75 @@ private Q_SLOTS:
         QCOMPARE(m_view->plot()->itemCount(), 2 + 1); // markers and selection survive a relayout
     }
 
+    void onlySearchHits()
+    {
+        QVERIFY(loadDemo());
+        const qint64 from = m_view->visibleFrom(), to = m_view->visibleTo();
+        // Hits of a narrow search: fitted to them, counted from the rows.
+        m_view->setSearch(*SearchService::compile(u"action:db.export"_s));
+        QVERIFY(m_view->showsSearchHits());
+        QVERIFY(waitForData());
+        QVERIFY(m_view->data().searchHits);
+        auto ws = Workspace::openReadOnly(m_demo);
+        auto q = ws->db().prepare("SELECT count(*), min(ts_utc_ms), max(ts_utc_ms) FROM events WHERE action = 'db.export'");
+        QVERIFY(q && q->step() == Statement::StepResult::Row);
+        const int64_t hits = q->columnInt(0);
+        QVERIFY(hits > 0);
+        QCOMPARE(m_view->fullRange()->first, q->columnInt(1)); // the hits' range
+        QCOMPARE(m_view->fullRange()->second, q->columnInt(2) + 1);
+        int64_t drawn = 0, counted = 0;
+        for (int t = 0; t < 5; ++t)
+            for (auto it = bars(*m_view, 2 * t)->data()->constBegin(); it != bars(*m_view, 2 * t)->data()->constEnd(); ++it)
+                drawn += int64_t(it->value);
+        for (const TimelineCounts &c : m_view->data().counts)
+            counted += c.events;
+        QCOMPARE(counted, hits);
+        QCOMPARE(drawn, hits);
+        // Institutions chosen on the view narrow the hits.
+        m_view->setTenants({ u"T0001"_s });
+        QVERIFY(waitForData());
+        QCOMPARE(m_view->data().tenants, QStringList { u"T0001"_s });
+        QVERIFY(m_view->data().searchHits);
+        m_view->setTenants({});
+        QVERIFY(waitForData());
+        // Off: every row again, in the range shown before.
+        m_view->setSearch(std::nullopt);
+        QVERIFY(!m_view->showsSearchHits());
+        QCOMPARE(m_view->visibleFrom(), from);
+        QCOMPARE(m_view->visibleTo(), to);
+        QVERIFY(waitForData());
+        QVERIFY(!m_view->data().searchHits);
+        // Hits of one kind: the view shows that kind.
+        QCOMPARE(m_view->mode(), TimelineView::Mode::Events);
+        m_view->setSearch(*SearchService::compile(u"account:GB33BUKB20201555555555"_s));
+        QCOMPARE(m_view->mode(), TimelineView::Mode::TransactionCount);
+        QVERIFY(waitForData());
+        m_view->setSearch(*SearchService::compile(u"actor:dba.zhou"_s));
+        QCOMPARE(m_view->mode(), TimelineView::Mode::Events);
+        QVERIFY(waitForData());
+        // A search without hits shows nothing.
+        m_view->setSearch(*SearchService::compile(u"zzzznotthere"_s));
+        QVERIFY(waitForData());
+        QCOMPARE(m_view->data().bucketCount(), 0);
+    }
+
+    void currentHitIsMarkedAndCentred()
+    {
+        QVERIFY(loadDemo());
+        const qint64 mid = (m_view->visibleFrom() + m_view->visibleTo()) / 2;
+        const int items = m_view->plot()->itemCount();
+        m_view->setCurrentInstant(mid);
+        QCOMPARE(m_view->plot()->itemCount(), items + 1);
+        QCOMPARE(m_view->visibleFrom() + (m_view->visibleTo() - m_view->visibleFrom()) / 2, mid); // in view: no pan
+        // Zoomed in elsewhere: the view pans to centre the hit, keeping the zoom.
+        m_view->setVisibleRange(mid - 10 * 86400000LL, mid - 9 * 86400000LL);
+        m_view->setCurrentInstant(mid + 3600000);
+        QCOMPARE(m_view->visibleTo() - m_view->visibleFrom(), 86400000LL);
+        QCOMPARE(m_view->visibleFrom(), mid + 3600000 - 43200000LL);
+        m_view->setCurrentInstant(std::nullopt);
+        QCOMPARE(m_view->plot()->itemCount(), items);
+    }
+
     void tenantsAndZone()
     {
         QVERIFY(loadDemo());

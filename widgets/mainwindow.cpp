@@ -180,6 +180,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_search, &SearchPanel::hitSelected, this, [this](int kind, qint64 rowId) {
         showRecordDetail(kind == int(HitKind::Event) ? RecordKind::Event : RecordKind::Transaction, rowId);
     });
+    // The selected hit is marked (and, when off-screen, centred) on the timeline; "Timeline: only hits"
+    // makes the timeline plot the current search's hits instead of every row.
+    connect(m_search, &SearchPanel::hitInstantSelected, this, [this](qint64 utcMs) { m_timeline->setCurrentInstant(utcMs); });
+    connect(m_search, &SearchPanel::timelineSearchChanged, this, [this] { m_timeline->setSearch(m_search->timelineSearch()); });
+    connect(m_search, &SearchPanel::finished, this, &MainWindow::updateStatus);
     connect(m_search, &SearchPanel::addToCaseRequested, this,
             [this](const QVector<qint64> &events, const QVector<qint64> &transactions, const QString &query) {
                 if (m_caseView->caseId() == 0) {
@@ -376,6 +381,8 @@ void MainWindow::buildMenus()
 
     // Help (issue 10): keep it the last menu.
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *syntax = help->addAction(tr("&Search Syntax"), this, [this] { m_search->showHelp(); });
+    syntax->setObjectName(QStringLiteral("actionSearchSyntax"));
     QAction *about = help->addAction(tr("&About Casebook"), this, [this] {
         auto *dlg = new AboutDialog(this);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
@@ -409,7 +416,7 @@ Status MainWindow::openWorkspace(const QString &path)
     m_path = path;
     m_caseView->setWorkspace(&m_ws->db(), Investigator::current().display());
     m_caseView->setDisplayZone(m_zone);
-    m_search->setDatabase(&m_ws->db());
+    m_search->setWorkspace(path, &m_ws->db());
     m_search->refreshLinked();
     refreshCases();
     m_statusJournal->clear();
@@ -423,7 +430,9 @@ Status MainWindow::openWorkspace(const QString &path)
     m_events->setFilter({});
     m_transactions->setFilter({});
     m_timeline->setTimeZone(timelineZone());
+    m_search->setTimeZone(timelineZone()); // dates in after:/before: are read in it
     m_timeline->setTenants({});
+    m_timeline->setCurrentInstant(std::nullopt);
     m_timeline->setWorkspace(path);
     m_events->setWorkspace(path);
     m_transactions->setWorkspace(path);
@@ -505,6 +514,7 @@ void MainWindow::setDisplayZone(const QString &text)
     m_transactions->setDisplayZone(m_zone);
     m_caseView->setDisplayZone(m_zone);
     m_timeline->setTimeZone(timelineZone());
+    m_search->setTimeZone(timelineZone()); // dates in after:/before: are read in it
     if (m_zoneBox->currentText() != text)
         m_zoneBox->setCurrentText(text);
     QSettings().setValue(QStringLiteral("view/zone"), text);
@@ -529,6 +539,7 @@ void MainWindow::tenantSelectionChanged()
     m_filter.tenants = f.tenants;
     m_timeline->setTenants(f.tenants);
     m_timeline->setTimeZone(timelineZone());
+    m_search->setTimeZone(timelineZone()); // dates in after:/before: are read in it
     applyFilter();
 }
 

@@ -74,6 +74,7 @@ struct TimelineView::Job
     qint64 visibleFrom = 0, visibleTo = 0;
     std::optional<std::pair<qint64, qint64>> extent; ///< as known to the view
 };
+// Job::request.search: the hits to count instead of every row (scoped to the chosen institutions).
 
 struct TimelineView::Reply
 {
@@ -134,7 +135,7 @@ struct TimelineView::Worker
         }
         TimelineService service(*ws);
         if (job.readExtent || job.fit) {
-            auto e = service.extent(job.request.tenants);
+            auto e = job.request.search ? service.extent(*job.request.search) : service.extent(job.request.tenants);
             if (!e) {
                 r.error = e.error().text();
                 return r;
@@ -459,6 +460,41 @@ void TimelineView::setMarkers(const QVector<qint64> &utcMs)
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void TimelineView::setCurrentInstant(std::optional<qint64> utcMs)
+{
+    if (utcMs == m_currentInstant)
+        return;
+    m_currentInstant = utcMs;
+    updateMarkerItems();
+    if (utcMs && m_to > m_from && (*utcMs < m_from || *utcMs >= m_to)) {
+        const qint64 span = m_to - m_from;
+        setVisibleRange(*utcMs - span / 2, *utcMs - span / 2 + span);
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::setSearch(const std::optional<CompiledSearch> &search)
+{
+    if (!search && !m_search)
+        return;
+    if (search && !m_search && m_to > m_from)
+        m_rangeBeforeSearch = std::pair<qint64, qint64>(m_from, m_to);
+    m_search = search;
+    m_extent.reset(); // the hits' range, or all data's
+    // Hits of one kind only (account:, actor:, kind:...): show that kind rather than empty bars.
+    if (search && m_mode == Mode::Events && search->part(HitKind::Event).never && !search->part(HitKind::Transaction).never)
+        setMode(Mode::TransactionCount);
+    else if (search && m_mode != Mode::Events && search->part(HitKind::Transaction).never && !search->part(HitKind::Event).never)
+        setMode(Mode::Events);
+    if (search || !m_rangeBeforeSearch) {
+        m_fitPending = true; // show where the hits are
+    } else {
+        const auto r = *std::exchange(m_rangeBeforeSearch, std::nullopt);
+        setVisibleRange(r.first, r.second);
+    }
+    scheduleRequest();
+}
+
 void TimelineView::setToolBarVisible(bool visible) { m_toolBar->setVisible(visible); }
 
 void TimelineView::setVisibleRange(qint64 fromUtcMs, qint64 toUtcMs)
@@ -541,6 +577,13 @@ void TimelineView::requestData(bool fit)
     job.request.zone = m_zone;
     job.request.unit = m_unit;
     job.request.filter = m_filter;
+    if (m_search) {
+        // The institutions chosen here narrow the hits in SQL, like a search scope.
+        job.request.search = m_search;
+        if (!m_tenants.isEmpty())
+            if (auto scoped = SearchService::compile(m_search->query(), SearchScope::only(m_tenants)))
+                job.request.search = *scoped;
+    }
     job.readExtent = !m_extent.has_value();
     job.fit = fit;
     job.visibleFrom = m_from;
@@ -586,8 +629,9 @@ void TimelineView::onReply(const Reply &reply)
         rebuildPlot();
     applyRange();
     applyData();
-    m_status->setText(m_data.bucketCount() ? tr("%1 · %2 ms").arg(timebuckets::unitName(m_data.unit)).arg(m_lastQueryMs, 0, 'f', 1)
-                                           : tr("no data"));
+    m_status->setText(m_data.bucketCount() ? (m_search ? tr("search hits · ") : QString())
+                              + tr("%1 · %2 ms").arg(timebuckets::unitName(m_data.unit)).arg(m_lastQueryMs, 0, 'f', 1)
+                                           : (m_search ? tr("no hits") : tr("no data")));
     m_status->setToolTip({});
     Q_EMIT dataUpdated();
 }
@@ -760,8 +804,10 @@ void TimelineView::rescaleValueAxes()
         if (m_layout == Layout::Stacked)
             maxima[0] = std::max(maxima[0], stack);
     }
+    // Counts are whole numbers: never let a small maximum (a few search hits) produce ticks of 0.2.
+    const double least = m_mode == Mode::TransactionAmount ? 1.0 : 4.0;
     for (int i = 0; i < m_rects.size(); ++i)
-        m_rects[i]->axis(QCPAxis::atLeft)->setRange(0, maxima[i] > 0 ? maxima[i] * 1.08 : 1.0);
+        m_rects[i]->axis(QCPAxis::atLeft)->setRange(0, std::max(maxima[i] * 1.08, least));
 }
 
 void TimelineView::updateSelectionItems()
@@ -806,6 +852,19 @@ void TimelineView::updateMarkerItems()
             line->point1->setCoords(double(ms) / 1000, 0);
             line->point2->setCoords(double(ms) / 1000, 1);
             line->setPen(pen);
+            line->setSelectable(false);
+            m_markerItems << line;
+        }
+        if (m_currentInstant) {
+            auto *line = new QCPItemStraightLine(m_plot);
+            line->setClipAxisRect(rect);
+            line->point1->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            line->point2->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            line->point1->setCoords(double(*m_currentInstant) / 1000, 0);
+            line->point2->setCoords(double(*m_currentInstant) / 1000, 1);
+            QPen current(QColor(20, 20, 20));
+            current.setWidthF(2);
+            line->setPen(current);
             line->setSelectable(false);
             m_markerItems << line;
         }

@@ -82,6 +82,17 @@ public:
     /// Marked instants (UTC ms), drawn as vertical lines (case evidence).
     void setMarkers(const QVector<qint64> &utcMs);
     QVector<qint64> markers() const { return m_markers; }
+    /// The instant of the selected search hit (UTC ms), drawn as a solid line; when it lies outside the
+    /// visible range the view pans to centre it (keeping the zoom). nullopt removes it.
+    void setCurrentInstant(std::optional<qint64> utcMs);
+    std::optional<qint64> currentInstant() const { return m_currentInstant; }
+    /// Shows only the hits of `search` (bucketed from the rows on the worker: events, transactions and
+    /// amounts), fitted to their time range; nullopt shows every row again and restores the range
+    /// shown before. The institutions chosen with setTenants() still apply. A search that can only
+    /// find transactions switches the Events mode to transaction counts (and one that can only find
+    /// events switches a transaction mode to Events).
+    void setSearch(const std::optional<CompiledSearch> &search);
+    bool showsSearchHits() const { return m_search.has_value(); }
     void setToolBarVisible(bool visible);
 
     /// Shows [fromUtcMs, toUtcMs) and re-buckets for it.
@@ -167,6 +178,9 @@ private:
     TimelineFilter m_filter;
     std::optional<BucketUnit> m_unit;
     QVector<qint64> m_markers;
+    std::optional<qint64> m_currentInstant;
+    std::optional<CompiledSearch> m_search;
+    std::optional<std::pair<qint64, qint64>> m_rangeBeforeSearch;
     qint64 m_from = 0, m_to = 0;
     std::optional<std::pair<qint64, qint64>> m_extent;
     std::optional<std::pair<qint64, qint64>> m_selection;
@@ -189,7 +203,7 @@ private:
     QVector<QCPAxisRect *> m_rects;
     QVector<QCPBars *> m_hiBars, m_loBars; ///< per institution: matched / the rest
     QVector<QCPItemRect *> m_selectionItems;
-    QVector<QCPAbstractItem *> m_markerItems;
+    QVector<QCPAbstractItem *> m_markerItems; ///< evidence markers and the current hit
     QCPMarginGroup *m_marginGroup = nullptr;
 
     // Interaction.
