@@ -164,50 +164,7 @@ Result<CaseReportData> loadCaseReportData(const SqliteDb &db, int64_t caseId)
 
 Status forEachEvidence(const SqliteDb &db, int64_t caseId, const std::function<bool(const EvidenceItem &)> &sink)
 {
-    auto q = db.prepare(
-        "SELECT e.id, e.kind, e.record_rowid, e.tenant_id, e.record_key, e.archive_sha256, e.content_sha256, e.comment, "
-        "coalesce(e.query, ''), e.added_by, e.added_at, "
-        "coalesce(ev.ts_utc_ms, tx.ts_utc_ms), coalesce(ev.ts_offset_s, tx.ts_offset_s), "
-        "CASE e.kind WHEN 'event' THEN ev.actor || coalesce(' (' || ev.actor_name || ')', '') "
-        "ELSE coalesce(tx.debtor_name, tx.debtor_account, '') || ' → ' || coalesce(tx.creditor_name, tx.creditor_account, '') END, "
-        "CASE e.kind WHEN 'event' THEN ev.action || ' (' || ev.outcome || ')' ELSE coalesce(tx.reference, '') END, "
-        "coalesce(tx.amount_e4, 0), coalesce(tx.currency, '') "
-        "FROM evidence e "
-        "LEFT JOIN events ev ON e.kind = 'event' AND ev.id = e.record_rowid "
-        "LEFT JOIN transactions tx ON e.kind = 'transaction' AND tx.id = e.record_rowid "
-        "WHERE e.case_id = ? AND e.removed_at IS NULL "
-        "ORDER BY coalesce(ev.ts_utc_ms, tx.ts_utc_ms), e.id");
-    if (!q)
-        return q.error();
-    q->bind(1, qint64(caseId));
-    EvidenceItem e;
-    e.caseId = caseId;
-    for (;;) {
-        const auto r = q->step();
-        if (r == Statement::StepResult::Done)
-            return ok();
-        if (r != Statement::StepResult::Row)
-            return dbError(db, tr("Cannot read the evidence"));
-        e.id = q->columnInt(0);
-        parseRecordKind(q->columnText(1), e.kind);
-        e.recordRowid = q->columnInt(2);
-        e.tenant = q->columnText(3);
-        e.recordKey = q->columnText(4);
-        e.archiveSha256 = q->columnText(5);
-        e.contentSha256 = q->columnText(6);
-        e.comment = q->columnText(7);
-        e.query = q->columnText(8);
-        e.addedBy = q->columnText(9);
-        e.addedAt = q->columnText(10);
-        e.utcMs = q->columnInt(11);
-        e.offsetSeconds = int(q->columnInt(12));
-        e.who = q->columnText(13);
-        e.what = q->columnText(14);
-        e.amountE4 = q->columnInt(15);
-        e.currency = q->columnText(16);
-        if (!sink(e))
-            return ok();
-    }
+    return CaseStore::readEvidence(db, caseId, { false, true }, sink);
 }
 
 QString EvidenceHistogram::unitName(Unit u)

@@ -364,28 +364,47 @@ Status CaseStore::setEvidenceTags(int64_t evidenceId, const QStringList &tags)
 
 Result<QVector<EvidenceItem>> CaseStore::evidence(int64_t caseId, bool includeRemoved) const
 {
-    auto q = m_db.prepare(
-        "SELECT e.id, e.kind, e.record_rowid, e.tenant_id, e.record_key, e.archive_sha256, e.content_sha256, e.comment, "
-        "coalesce(e.query, ''), e.added_by, e.added_at, coalesce(e.removed_by, ''), coalesce(e.removed_at, ''), "
-        "coalesce(ev.ts_utc_ms, tx.ts_utc_ms), coalesce(ev.ts_offset_s, tx.ts_offset_s), "
-        "CASE e.kind WHEN 'event' THEN ev.actor ELSE coalesce(tx.debtor_name, tx.debtor_account, '') || ' → ' || coalesce(tx.creditor_name, tx.creditor_account, '') END, "
-        "CASE e.kind WHEN 'event' THEN ev.action || ' (' || ev.outcome || ')' ELSE coalesce(tx.reference, '') END, "
-        "coalesce(tx.amount_e4, 0), coalesce(tx.currency, ''), "
-        "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM evidence_tags t WHERE t.evidence_id = e.id ORDER BY tag)) "
-        "FROM evidence e "
-        "LEFT JOIN events ev ON e.kind = 'event' AND ev.id = e.record_rowid "
-        "LEFT JOIN transactions tx ON e.kind = 'transaction' AND tx.id = e.record_rowid "
-        "WHERE e.case_id = ? AND (? OR e.removed_at IS NULL) "
-        "ORDER BY coalesce(ev.ts_utc_ms, tx.ts_utc_ms), e.id");
+    QVector<EvidenceItem> out;
+    auto st = readEvidence(m_db, caseId, { includeRemoved, false }, [&](const EvidenceItem &e) {
+        out.push_back(e);
+        return true;
+    });
+    if (!st)
+        return st.error();
+    return out;
+}
+
+Status CaseStore::readEvidence(const SqliteDb &db, int64_t caseId, const EvidenceReading &how,
+                               const std::function<bool(const EvidenceItem &)> &sink)
+{
+    const QByteArray sql =
+        QByteArray("SELECT e.id, e.kind, e.record_rowid, e.tenant_id, e.record_key, e.archive_sha256, e.content_sha256, e.comment, "
+                   "coalesce(e.query, ''), e.added_by, e.added_at, coalesce(e.removed_by, ''), coalesce(e.removed_at, ''), "
+                   "coalesce(ev.ts_utc_ms, tx.ts_utc_ms), coalesce(ev.ts_offset_s, tx.ts_offset_s), CASE e.kind WHEN 'event' THEN ")
+        + (how.actorWithName ? "ev.actor || coalesce(' (' || ev.actor_name || ')', '')" : "ev.actor")
+        + " ELSE coalesce(tx.debtor_name, tx.debtor_account, '') || ' → ' || coalesce(tx.creditor_name, tx.creditor_account, '') END, "
+          "CASE e.kind WHEN 'event' THEN ev.action || ' (' || ev.outcome || ')' ELSE coalesce(tx.reference, '') END, "
+          "coalesce(tx.amount_e4, 0), coalesce(tx.currency, ''), "
+          "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM evidence_tags t WHERE t.evidence_id = e.id ORDER BY tag)) "
+          "FROM evidence e "
+          "LEFT JOIN events ev ON e.kind = 'event' AND ev.id = e.record_rowid "
+          "LEFT JOIN transactions tx ON e.kind = 'transaction' AND tx.id = e.record_rowid "
+          "WHERE e.case_id = ? AND (? OR e.removed_at IS NULL) "
+          "ORDER BY coalesce(ev.ts_utc_ms, tx.ts_utc_ms), e.id";
+    auto q = db.prepare(sql);
     if (!q)
         return q.error();
     q->bind(1, qint64(caseId));
-    q->bind(2, qint64(includeRemoved ? 1 : 0));
-    QVector<EvidenceItem> out;
-    while (q->step() == Statement::StepResult::Row) {
-        EvidenceItem e;
+    q->bind(2, qint64(how.includeRemoved ? 1 : 0));
+    EvidenceItem e;
+    e.caseId = caseId;
+    for (;;) {
+        const auto r = q->step();
+        if (r == Statement::StepResult::Done)
+            return ok();
+        if (r != Statement::StepResult::Row)
+            return Error(Error::Code::Database, tr("Cannot read the evidence"), db.lastError());
         e.id = q->columnInt(0);
-        e.caseId = caseId;
         parseRecordKind(q->columnText(1), e.kind);
         e.recordRowid = q->columnInt(2);
         e.tenant = q->columnText(3);
@@ -404,11 +423,10 @@ Result<QVector<EvidenceItem>> CaseStore::evidence(int64_t caseId, bool includeRe
         e.what = q->columnText(16);
         e.amountE4 = q->columnInt(17);
         e.currency = q->columnText(18);
-        if (!q->columnIsNull(19))
-            e.tags = q->columnText(19).split(QChar(31));
-        out.push_back(e);
+        e.tags = q->columnIsNull(19) ? QStringList() : q->columnText(19).split(QChar(31));
+        if (!sink(e))
+            return ok();
     }
-    return out;
 }
 
 Result<int64_t> CaseStore::addNote(int64_t caseId, const QString &markdown)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <functional>
+
 #include "error.h"
 #include "recordquery.h"
 
@@ -83,6 +85,16 @@ public:
     Status restoreEvidence(int64_t caseId, int64_t evidenceId);
     Status setEvidenceTags(int64_t evidenceId, const QStringList &tags);
     Result<QVector<EvidenceItem>> evidence(int64_t caseId, bool includeRemoved = false) const;
+
+    struct EvidenceReading
+    {
+        bool includeRemoved = false;
+        bool actorWithName = false; ///< `who` of an event: "actor (actor name)" (reports) instead of the actor
+    };
+    /// Streams a case's evidence in time order to `sink` (false stops), one item in memory at a time;
+    /// evidence() and the reports read through it.
+    static Status readEvidence(const SqliteDb &db, int64_t caseId, const EvidenceReading &how,
+                               const std::function<bool(const EvidenceItem &)> &sink);
 
     Result<int64_t> addNote(int64_t caseId, const QString &markdown);
     /// A new revision of the note (the history stays).
