@@ -379,7 +379,7 @@ QVariant SearchResultModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case TimeColumn:
-            return h.timestamp();
+            return m_zone ? m_zone->format(h.utcMs, h.tenant) : h.timestamp();
         case KindColumn:
             return h.kindName();
         case TenantColumn:
@@ -418,13 +418,21 @@ QVariant SearchResultModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
+void SearchResultModel::setDisplayZone(const std::optional<DisplayZone> &zone)
+{
+    m_zone = zone;
+    if (m_rows > 0)
+        Q_EMIT dataChanged(index(0, TimeColumn), index(m_rows - 1, TimeColumn));
+    Q_EMIT headerDataChanged(Qt::Horizontal, TimeColumn, TimeColumn);
+}
+
 QVariant SearchResultModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
     case TimeColumn:
-        return tr("Time");
+        return m_zone ? tr("Time (%1)").arg(m_zone->label()) : tr("Time");
     case KindColumn:
         return tr("Kind");
     case TenantColumn:

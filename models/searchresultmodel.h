@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "recordtablemodel.h"
 #include "searchloader.h"
 #include "searchservice.h"
 
@@ -57,6 +58,9 @@ public:
     /// Opens `path` read-only on the workers (empty: none) and clears the model.
     void setWorkspace(const QString &path);
     QString workspace() const { return m_path; }
+    /// How the Time column shows times (as the grids: UTC, each institution's zone, this computer's,
+    /// or a named zone; the offset always shown). Default: as the source stated them.
+    void setDisplayZone(const std::optional<DisplayZone> &zone);
 
     /// Starts `search` (resets the model) and returns its generation. finished() follows when both the
     /// first page and the counts are in, or on failure (searchFailed() first), or on cancel().
@@ -102,6 +106,7 @@ Q_SIGNALS:
     void pageAvailable(int page);
 
 private:
+    std::optional<DisplayZone> m_zone;
     struct Page
     {
         QVector<SearchHit> hits;

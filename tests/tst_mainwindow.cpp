@@ -309,6 +309,14 @@ private Q_SLOTS:
         QVERIFY(finished.wait(20000));
         QCOMPARE(panel->results()->search()->query().root().toString(),
                  QStringLiteral("time:[%1..inf)").arg(1767542400000LL)); // 2026-01-04T16:00:00Z
+        // Hits show their times in the selected zone, like the grids.
+        QVERIFY(panel->search(QStringLiteral("actor:dba.zhou")));
+        QVERIFY(finished.wait(20000));
+        QTRY_VERIFY(panel->results()->hit(0));
+        QCOMPARE(panel->results()->index(0, SearchResultModel::TimeColumn).data().toString(), QStringLiteral("2026-01-05 02:13:00.000 +08:00"));
+        QVERIFY(panel->results()->headerData(SearchResultModel::TimeColumn, Qt::Horizontal).toString().contains(u"Asia/Shanghai"));
+        win.setDisplayZone(QStringLiteral("UTC"));
+        QCOMPARE(panel->results()->index(0, SearchResultModel::TimeColumn).data().toString(), QStringLiteral("2026-01-04 18:13:00.000 +00:00"));
     }
 
     void helpMenuHasTheSearchSyntax()

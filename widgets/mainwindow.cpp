@@ -426,6 +426,7 @@ Status MainWindow::openWorkspace(const QString &path)
         m_zone.tenantZones.insert(t.id, QTimeZone(t.defaultTimezone.toUtf8()));
     m_events->setDisplayZone(m_zone);
     m_transactions->setDisplayZone(m_zone);
+    m_search->results()->setDisplayZone(m_zone);
     m_filter = {};
     m_events->setFilter({});
     m_transactions->setFilter({});
@@ -512,6 +513,7 @@ void MainWindow::setDisplayZone(const QString &text)
     m_zone = z;
     m_events->setDisplayZone(m_zone);
     m_transactions->setDisplayZone(m_zone);
+    m_search->results()->setDisplayZone(m_zone);
     m_caseView->setDisplayZone(m_zone);
     m_timeline->setTimeZone(timelineZone());
     m_search->setTimeZone(timelineZone()); // dates in after:/before: are read in it
