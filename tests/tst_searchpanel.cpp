@@ -5,6 +5,7 @@
 
 #include "demogenerator.h"
 #include "importer.h"
+#include "linkedentitiesmodel.h"
 #include "searchpanel.h"
 #include "searchquery.h"
 #include "searchresultmodel.h"
@@ -98,6 +99,29 @@ private Q_SLOTS:
     }
     void cleanup() { m_panel.reset(); }
     void cleanupTestCase() { m_ws.reset(); }
+
+    // Linked entities load on a worker; the model then holds what SearchService computes, and a
+    // refresh superseded by another one delivers only the newer result.
+    void linkedEntitiesLoadOffTheGuiThread()
+    {
+        QSignalSpy loaded(m_panel.get(), &SearchPanel::linkedLoaded);
+        m_panel->refreshLinked();
+        m_panel->refreshLinked();
+        QVERIFY(loaded.wait(20000));
+        QTest::qWait(200);
+        QCOMPARE(loaded.size(), 1);
+        auto expected = SearchService(m_ws->db()).linkedEntities(2);
+        QVERIFY(expected);
+        QVERIFY(!expected->isEmpty());
+        QCOMPARE(m_panel->linked()->rowCount(), int(expected->size()));
+        QCOMPARE(m_panel->linked()->entity(0)->key, expected->first().key);
+        // Switching workspaces empties the list and drops a load still running.
+        m_panel->refreshLinked();
+        m_panel->setWorkspace({}, nullptr);
+        QTest::qWait(300);
+        QCOMPARE(m_panel->linked()->rowCount(), 0);
+        QCOMPARE(loaded.size(), 1);
+    }
 
     void syntaxErrorIsImmediateAndChangesNothing_data()
     {

@@ -3,12 +3,14 @@
 
 #include "linkedentitiesmodel.h"
 #include "searchresultmodel.h"
+#include "workspace.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -26,6 +28,7 @@
 #include <QTextBrowser>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace casebook {
 
@@ -200,6 +203,7 @@ void SearchPanel::setWorkspace(const QString &path, SqliteDb *db)
     m_results->setWorkspace(m_path);
     m_lastQuery.clear();
     m_recordOnFinish = false;
+    ++m_linkedGeneration; // a load still running for the previous workspace is dropped
     m_linked->setEntities({});
     m_counts->clear();
     m_error->hide();
@@ -314,15 +318,31 @@ void SearchPanel::showError(const QString &text)
 
 void SearchPanel::refreshLinked()
 {
-    if (!m_db)
+    const quint64 generation = ++m_linkedGeneration;
+    if (m_path.isEmpty())
         return;
-    auto linked = SearchService(*m_db).linkedEntities(2);
-    if (!linked) {
-        showError(linked.error().text());
-        return;
-    }
-    m_linked->setEntities(*linked);
-    m_linkedView->resizeColumnsToContents();
+    // entity_stats grows with the workspace (millions of rows at 10M records): group it on a worker
+    // with its own read-only connection, never on the GUI thread.
+    auto *watcher = new QFutureWatcher<Result<QVector<LinkedEntity>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_linkedGeneration)
+            return; // a newer refresh (or another workspace) superseded it
+        const Result<QVector<LinkedEntity>> linked = watcher->result();
+        if (!linked)
+            showError(linked.error().text());
+        else {
+            m_linked->setEntities(*linked);
+            m_linkedView->resizeColumnsToContents();
+        }
+        Q_EMIT linkedLoaded();
+    });
+    watcher->setFuture(QtConcurrent::run([path = m_path]() -> Result<QVector<LinkedEntity>> {
+        auto ws = Workspace::openReadOnly(path);
+        if (!ws)
+            return ws.error();
+        return SearchService(ws->db()).linkedEntities(2);
+    }));
 }
 
 // ---- saved searches and history ------------------------------------------------------------------

@@ -104,6 +104,8 @@ Q_SIGNALS:
     void timelineSearchChanged();
     /// The search started last has its first page and counts, failed, or was stopped.
     void finished();
+    /// The linked entities (refreshLinked()) are loaded, or failed to load (shown as an error).
+    void linkedLoaded();
 
 private:
     bool run(const QString &query, bool record);
@@ -117,6 +119,7 @@ private:
 
     SqliteDb *m_db = nullptr;
     QString m_path;
+    quint64 m_linkedGeneration = 0; ///< refreshLinked() calls; an older load's result is dropped
     std::unique_ptr<SearchResultModel> m_results;
     LinkedEntitiesModel *m_linked = nullptr;
     QTimeZone m_zone = QTimeZone::utc();
