@@ -486,11 +486,14 @@ std::optional<std::array<QVector<RowidRange>, 2>> archiveRowidRanges(SqliteDb &d
 }
 
 /// Rows (newest first by time) a first page of column conditions tries before the general plan.
-constexpr int64_t kWindow = 20000;
+constexpr int64_t kWindow = 2000;
 constexpr int64_t kMaxWindow = 100000;
 
 /// MATCH hit count above which a first page by time walks the time index instead (see page()).
 constexpr int64_t kScanThreshold = 2000;
+/// The same when other conditions filter the MATCH's hits further: the walk then passes more rows per
+/// hit (`王芳 amount>10000` at 10M rows: 4605 MATCH hits, a 1 s walk against ~10 ms for reading them).
+constexpr int64_t kScanThresholdFiltered = 20000;
 
 QString nowUtc() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
 
@@ -650,11 +653,11 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
                     return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
                 p.matchHits = n->columnInt(0);
             }
-            scan = p.matchHits > kScanThreshold;
+            scan = p.matchHits > (p.matchOnly ? kScanThreshold : kScanThresholdFiltered);
         }
         // A query of column conditions only: SQLite may drive it from an index (amount) and sort every
-        // candidate by time. The newest kWindow rows by the time index (no row reads) hold the first
-        // page whenever the hits are not rare: try them first, then the plan SQLite picks.
+        // candidate by time. The next kWindow rows in time order (ids from the time index) hold the
+        // first page whenever the hits are not rare: try them first, then the plan SQLite picks.
         // When the window holds some hits but too few, a second window sized from their density follows
         // (at most kMaxWindow rows); none, or too rare, go to the general plan.
         int64_t windowRows = !byAmount && p.match.isEmpty() ? kWindow : 0;
