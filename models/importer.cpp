@@ -1563,6 +1563,20 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
             if (!t->run())
                 return dbFail(tr("Cannot record totals"), db.lastError());
         }
+        {
+            // Search facets count per archive rowid range (schema 5, docs/search.md): this archive's
+            // rows are exactly the ids above the maxima read after BEGIN IMMEDIATE.
+            auto r = db.prepare("UPDATE archives SET events_first_id = ?1 + 1, events_last_id = (SELECT coalesce(max(id), ?1) "
+                                "FROM events), transactions_first_id = ?2 + 1, transactions_last_id = (SELECT "
+                                "coalesce(max(id), ?2) FROM transactions) WHERE id = ?3");
+            if (!r)
+                return dbFail(tr("Cannot record counts"), db.lastError());
+            r->bind(1, *maxEvent);
+            r->bind(2, *maxTxn);
+            r->bind(3, res.archiveId);
+            if (!r->run())
+                return dbFail(tr("Cannot record counts"), db.lastError());
+        }
         auto u = db.prepare("UPDATE archives SET events = ?, transactions = ?, accounts = ?, quarantined = ? WHERE id = ?");
         if (!u)
             return dbFail(tr("Cannot record counts"), db.lastError());

@@ -103,6 +103,9 @@ public:
         QByteArray scanFrom, scanWhere;
         QVector<Bind> scanBinds;
         mutable int64_t matchHits = -1; ///< FTS hits of `match` (all institutions), once counted
+        /// The whole condition (apart from the scope) is `match`: counts per institution are full-text
+        /// counts over each archive's rowid range, without reading the rows (SearchService::count).
+        bool matchOnly = false;
     };
     const Part &part(HitKind k) const { return m_parts[size_t(k)]; }
     const SearchQuery &query() const { return m_query; }
@@ -110,6 +113,7 @@ public:
 private:
     friend class SearchService;
     SearchQuery m_query;
+    SearchScope m_scope;
     std::array<Part, 2> m_parts;
 };
 
@@ -152,7 +156,9 @@ public:
     static Result<CompiledSearch> compile(const QString &text, const QueryContext &context = {},
                                           const SearchScope &scope = {}, int *errorPosition = nullptr);
 
-    /// Hits per institution and kind.
+    /// Hits per institution and kind. A kind whose condition is one full-text MATCH is counted per
+    /// archive rowid range in the index alone (schema 5); otherwise, or when the ranges are missing or
+    /// overlap, by a GROUP BY over the matching rows. Both give the same counts.
     Result<SearchCounts> count(const CompiledSearch &search) const;
     /// Up to `limit` hits in `sort` order strictly after `after` (keyset paging: pass the last hit of
     /// the previous page, or null for the first page). Ties in time are broken by kind, then row id.
