@@ -54,6 +54,11 @@ QString tr(const char *s) { return QCoreApplication::translate("Importer", s); }
 constexpr int64_t kMaxLineBytes = 16 << 20; ///< a JSON line longer than this is quarantined unread
 constexpr int64_t kMaxRawBytes = 4096; ///< raw text kept in quarantine
 constexpr int kBatchRows = 4096;
+/// The page cache while rows go in: index pages stay in memory instead of being spilled to the WAL
+/// and read back (which made imports I/O-bound), bounded so an import stays under 256 MB resident.
+constexpr const char *kLoadCacheSize = "PRAGMA cache_size = -98304"; // 96 MiB
+/// While rows are grouped afterwards (rollups, entity rebuild): the sorter may use as much as the cache.
+constexpr const char *kGroupCacheSize = "PRAGMA cache_size = -16384"; // 16 MiB
 constexpr qsizetype kBatchArenaBytes = 4 << 20;
 
 // ---------------------------------------------------------------------------------------------
@@ -1316,10 +1321,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (isCancelled())
         return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
 
-    // A large page cache keeps index b-tree pages in memory for the whole archive instead of spilling
-    // them to the WAL and reading them back (which made imports I/O-bound). Bounded: 96 MiB, so a
-    // whole import stays under 256 MB resident (docs/BENCHMARKS.md).
-    db.exec("PRAGMA cache_size = -98304");
+    db.exec(kLoadCacheSize);
     // ---- one transaction from here on ----
     if (auto st = db.exec("BEGIN IMMEDIATE"); !st)
         return finish(ImportResult::Outcome::Rejected, tr("The workspace is busy or read-only: %1").arg(st.error().detail));
@@ -1540,6 +1542,10 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     }
     res.fullTextSeconds = double(timer.nsecsElapsed()) / 1e9 - res.loadSeconds;
     qCDebug(lcImport).noquote() << "full-text index" << phase.restart();
+    // What follows groups rows (rollups, a rebuild of linked entities): SQLite's sorter may hold as
+    // much memory as the page cache allows, on top of the cache itself. The rows are in, so a small
+    // cache costs nothing here and keeps the import's peak memory where the load put it.
+    db.exec(kGroupCacheSize);
     // Linked entities: the producer summed every row it parsed and the chunks are in entity_stats.
     // Rows refused as duplicates were counted too; then this institution's sums are rebuilt from the
     // tables (rare: overlapping exports).
@@ -1550,6 +1556,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     // Timeline rollups over the same new rows, in the same transaction (docs/timeline.md).
     if (auto st = timelinerollups::add(db, *maxEvent, *maxTxn); !st)
         return dbFail(st.error().message, st.error().detail);
+    db.exec(kLoadCacheSize);
     qCDebug(lcImport).noquote() << "timeline rollups" << phase.restart();
     {
         auto t = db.prepare("INSERT INTO archive_totals(archive_id, currency, amount_e4, count) VALUES (?,?,?,?)");
