@@ -11,6 +11,7 @@
 #include "searchextensions.h"
 #include "sha256.h"
 #include "sqlitedb.h"
+#include "searchcells.h"
 #include "timelinerollups.h"
 #include "timestamp.h"
 #include "workspace.h"
@@ -1556,8 +1557,14 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     // Timeline rollups over the same new rows, in the same transaction (docs/timeline.md).
     if (auto st = timelinerollups::add(db, *maxEvent, *maxTxn); !st)
         return dbFail(st.error().message, st.error().detail);
-    db.exec(kLoadCacheSize);
     qCDebug(lcImport).noquote() << "timeline rollups" << phase.restart();
+    // Search count cells over the same rows (docs/search.md).
+    if (auto st = searchcells::add(db, *maxEvent, *maxTxn); !st)
+        return dbFail(tr("Cannot update the search counts"), st.error().detail);
+    if (auto st = searchcells::addTimeOrder(db, res.archiveId, *maxEvent, *maxTxn); !st)
+        return dbFail(tr("Cannot update the search counts"), st.error().detail);
+    db.exec(kLoadCacheSize);
+    qCDebug(lcImport).noquote() << "search cells" << phase.restart();
     {
         auto t = db.prepare("INSERT INTO archive_totals(archive_id, currency, amount_e4, count) VALUES (?,?,?,?)");
         if (!t)

@@ -2,6 +2,7 @@
 #include "searchservice.h"
 
 #include "money.h"
+#include "searchcells.h"
 #include "searchextensions.h"
 #include "sqlitedb.h"
 #include "timestamp.h"
@@ -9,6 +10,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QSet>
 
 #include <sqlite3.h>
 
@@ -39,6 +41,12 @@ struct Ir
     QString sql; ///< Sql: predicate over alias x, with ? placeholders
     QVector<Bind> binds; ///< Sql
     std::vector<Ir> kids;
+    /// Sql leaves search cells can answer: an exact term on a cell column (tenant, role, action,
+    /// outcome, currency, channel, status), or a time or amount range [lo, hi] (time: hi exclusive).
+    enum class C { Other, Cell, Time, Amount };
+    C col = C::Other;
+    int64_t lo = std::numeric_limits<int64_t>::min();
+    int64_t hi = std::numeric_limits<int64_t>::max();
 
     static Ir constant(bool v) { return Ir { v ? T::True : T::False, {}, {}, {}, {} }; }
 };
@@ -240,12 +248,21 @@ Ir lower(const QueryNode &n, HitKind k)
         }
         if (sql.isEmpty())
             return Ir::constant(true);
-        return sqlLeaf(sql, b);
+        Ir leaf = sqlLeaf(sql, b);
+        leaf.col = Ir::C::Time;
+        leaf.lo = n.lo;
+        leaf.hi = n.hi;
+        return leaf;
     }
-    case T::Amount:
+    case T::Amount: {
         if (k != HitKind::Transaction)
             return Ir::constant(false);
-        return sqlLeaf(QStringLiteral("x.amount_e4 BETWEEN ? AND ?"), { Bind(n.lo), Bind(n.hi) });
+        Ir leaf = sqlLeaf(QStringLiteral("x.amount_e4 BETWEEN ? AND ?"), { Bind(n.lo), Bind(n.hi) });
+        leaf.col = Ir::C::Amount;
+        leaf.lo = n.lo;
+        leaf.hi = n.hi;
+        return leaf;
+    }
     case T::Ip: {
         if (k != HitKind::Event)
             return Ir::constant(false);
@@ -270,9 +287,13 @@ Ir lower(const QueryNode &n, HitKind k)
                 m = QString::fromLatin1(cols) + QStringLiteral(" : ") + m;
             return Ir { Ir::T::Fts, m, {}, {}, {} };
         }
-        if (const char *col = likeColumn(n.field, k))
-            return sqlLeaf(QStringLiteral("ifnull(%1 LIKE ? ESCAPE '\\', 0)").arg(QLatin1StringView(col)),
-                           { Bind(likePattern(n.value, n.prefix)) });
+        if (const char *col = likeColumn(n.field, k)) {
+            // Every column likeColumn() names is also a column of the search cells.
+            Ir leaf = sqlLeaf(QStringLiteral("ifnull(%1 LIKE ? ESCAPE '\\', 0)").arg(QLatin1StringView(col)),
+                              { Bind(likePattern(n.value, n.prefix)) });
+            leaf.col = Ir::C::Cell;
+            return leaf;
+        }
         return Ir::constant(false);
     }
     }
@@ -308,6 +329,64 @@ QString render(const Ir &ir, HitKind k, QVector<Bind> &binds)
     return QStringLiteral("0");
 }
 
+/// True when every leaf of `ir` is an exact term on a cell column (any AND/OR/NOT of them).
+bool isCellFormula(const Ir &ir)
+{
+    switch (ir.t) {
+    case Ir::T::True:
+    case Ir::T::False:
+        return true;
+    case Ir::T::Sql:
+        return ir.col == Ir::C::Cell;
+    case Ir::T::Fts:
+        return false;
+    case Ir::T::Not:
+    case Ir::T::And:
+    case Ir::T::Or:
+        return std::all_of(ir.kids.begin(), ir.kids.end(), isCellFormula);
+    }
+    return false;
+}
+
+/// Fills the part's search-cell form (schema 6) when the condition is an AND of time ranges, amount
+/// ranges and formulas of exact cell-column terms: `cellWhere` is the scope and the formulas (valid
+/// over the rows and over the cells, both aliased x), the ranges are intersected.
+void compileCells(CompiledSearch::Part &p, const Ir &ir, HitKind k, const QStringList &scopeWhere, const QVector<Bind> &scopeBinds)
+{
+    std::vector<const Ir *> formulas;
+    bool ok = true;
+    const auto take = [&](const Ir &c) {
+        if (c.t == Ir::T::Sql && c.col == Ir::C::Time) {
+            p.cellTimeLo = std::max(p.cellTimeLo, c.lo);
+            p.cellTimeHi = std::min(p.cellTimeHi, c.hi);
+        } else if (c.t == Ir::T::Sql && c.col == Ir::C::Amount) {
+            p.cellAmountLo = std::max(p.cellAmountLo, c.lo);
+            p.cellAmountHi = std::min(p.cellAmountHi, c.hi);
+        } else if (isCellFormula(c)) {
+            formulas.push_back(&c);
+        } else {
+            ok = false;
+        }
+    };
+    if (ir.t == Ir::T::And)
+        for (const Ir &c : ir.kids)
+            take(c);
+    else
+        take(ir);
+    if (!ok)
+        return;
+    p.cells = true;
+    // The scope's tenant list must not steer SQLite to the (tenant, time) index when a row query
+    // reads a time or amount slice: the unary + keeps it a filter.
+    QStringList w;
+    for (const QString &s : scopeWhere)
+        w << u'+' + s;
+    p.cellBinds = scopeBinds;
+    for (const Ir *f : formulas)
+        w << u'(' + render(*f, k, p.cellBinds) + u')';
+    p.cellWhere = w.isEmpty() ? QByteArray("1") : w.join(QStringLiteral(" AND ")).toUtf8();
+}
+
 CompiledSearch::Part compilePart(const SearchQuery &q, const SearchScope &scope, HitKind k)
 {
     CompiledSearch::Part p;
@@ -336,6 +415,7 @@ CompiledSearch::Part compilePart(const SearchQuery &q, const SearchScope &scope,
         }
         where << QStringLiteral("x.tenant_id IN (") + qs.join(u',') + u')';
     }
+    compileCells(p, ir, k, where, p.binds);
     if (driver) {
         // Alternative plan: walk the time index, test FTS membership (materialised once by SQLite).
         // The unary + keeps SQLite from using the IN list to drive the loop.
@@ -473,6 +553,312 @@ std::optional<std::array<QVector<RowidRange>, 2>> archiveRowidRanges(SqliteDb &d
     return out;
 }
 
+/// Hits per institution of a part whose condition the search cells can answer (Part::cells):
+///
+///   hits = cells of whole UTC days inside the time range and whole amount buckets inside the amount
+///          range (cellWhere true)
+///        + rows in the partial days at either end of the time range (any amount in range)
+///        + rows of the whole days in each partial amount bucket: read directly when the part of the
+///          bucket inside the range is the narrower one, otherwise the bucket's cells minus the rows
+///          outside the range (`amount>10000` reads the rows of exactly 10000, not of 10000.0001-19999).
+///
+/// The pieces are disjoint and cover the range, so the sum equals a count over the rows (tests compare
+/// the two on random queries). Row slices are at most a day of rows per end plus what lies in partial
+/// bucket slices; the unary + keeps each on the index of its own range.
+Status countFromCells(SqliteDb &db, const CompiledSearch::Part &p, HitKind k, QMap<QString, int64_t> &map)
+{
+    using namespace searchcells;
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+    const bool txn = k == HitKind::Transaction;
+    const int64_t tLo = p.cellTimeLo, tHi = p.cellTimeHi, aLo = p.cellAmountLo, aHi = p.cellAmountHi;
+    if (tLo >= tHi || aLo > aHi)
+        return ok();
+    const QByteArray rows = QByteArray(rowTable(k)) + " x";
+    const QByteArray cells = txn ? "search_cells_transactions x" : "search_cells_events x";
+    const auto run = [&](const QByteArray &sql, const QVector<Bind> &binds, int sign) -> Status {
+        auto q = db.prepare(sql);
+        if (!q)
+            return q.error();
+        bindAll(*q, binds);
+        for (;;) {
+            const auto r = q->step();
+            if (r == Statement::StepResult::Done)
+                return ok();
+            if (r != Statement::StepResult::Row)
+                return Error(Error::Code::Database, tr("The search failed"), db.lastError());
+            map[q->columnText(0)] += sign * q->columnInt(1);
+        }
+    };
+    const bool amountBounded = txn && (aLo != kMin || aHi != kMax);
+
+    // Whole days inside [tLo, tHi): cells with day in [dayLo, dayHi), rows in [fullLo, fullHi).
+    int64_t dayLo = kMin, dayHi = kMax, fullLo = kMin, fullHi = kMax;
+    if (tLo != kMin) {
+        dayLo = dayOf(tLo - 1) + 1;
+        fullLo = dayLo > kMax / kDayMs ? kMax : dayLo * kDayMs;
+    }
+    if (tHi != kMax) {
+        dayHi = dayOf(tHi);
+        fullHi = dayHi < kMin / kDayMs ? kMin : dayHi * kDayMs;
+    }
+    const QByteArray amountRows = amountBounded ? QByteArray(" AND +x.amount_e4 BETWEEN ? AND ?") : QByteArray();
+    const auto timeSlice = [&](int64_t from, int64_t to) -> Status {
+        QVector<Bind> b { Bind(from), Bind(to) };
+        b << p.cellBinds;
+        if (amountBounded)
+            b << Bind(aLo) << Bind(aHi);
+        return run("SELECT x.tenant_id, count(*) FROM " + rows + " WHERE x.ts_utc_ms >= ? AND x.ts_utc_ms < ? AND (" + p.cellWhere
+                       + ")" + amountRows + " GROUP BY x.tenant_id",
+                   b, 1);
+    };
+    if (fullLo >= fullHi) // no whole day: the rows of the range
+        return timeSlice(tLo, tHi);
+    if (tLo != kMin && tLo < fullLo)
+        if (auto st = timeSlice(tLo, fullLo); !st)
+            return st;
+    if (tHi != kMax && fullHi < tHi)
+        if (auto st = timeSlice(fullHi, tHi); !st)
+            return st;
+
+    QByteArray days;
+    QVector<Bind> dayBinds;
+    if (dayLo != kMin) {
+        days += " AND x.day >= ?";
+        dayBinds << Bind(dayLo);
+    }
+    if (dayHi != kMax) {
+        days += " AND x.day < ?";
+        dayBinds << Bind(dayHi);
+    }
+    const auto cellSum = [&](int bFrom, int bTo, int sign) -> Status {
+        QVector<Bind> b = p.cellBinds;
+        b << dayBinds;
+        QByteArray buckets;
+        if (bFrom >= 0) {
+            buckets = " AND x.bucket BETWEEN ? AND ?";
+            b << Bind(int64_t(bFrom)) << Bind(int64_t(bTo));
+        }
+        return run("SELECT x.tenant_id, sum(x.n) FROM " + cells + " WHERE (" + p.cellWhere + ")" + days + buckets + " GROUP BY x.tenant_id", b,
+                   sign);
+    };
+    if (!amountBounded)
+        return cellSum(-1, -1, 1);
+
+    const auto amountSlice = [&](int64_t from, int64_t to, int sign) -> Status {
+        QVector<Bind> b { Bind(from), Bind(to), Bind(fullLo), Bind(fullHi) };
+        b << p.cellBinds;
+        return run("SELECT x.tenant_id, count(*) FROM " + rows + " WHERE x.amount_e4 BETWEEN ? AND ? AND +x.ts_utc_ms >= ? AND "
+                   "+x.ts_utc_ms < ? AND (" + p.cellWhere + ") GROUP BY x.tenant_id",
+                   b, sign);
+    };
+    const int bA = bucketOf(aLo), bB = bucketOf(aHi);
+    const int firstFull = aLo <= bucketLow(bA) ? bA : bA + 1;
+    const int lastFull = aHi >= bucketHigh(bB) ? bB : bB - 1;
+    if (firstFull <= lastFull)
+        if (auto st = cellSum(firstFull, lastFull, 1); !st)
+            return st;
+    QVector<int> partial;
+    if (firstFull > bA)
+        partial << bA;
+    if (lastFull < bB && !partial.contains(bB))
+        partial << bB;
+    for (const int b : partial) {
+        const int64_t low = bucketLow(b), high = bucketHigh(b);
+        const int64_t inLo = std::max(aLo, low), inHi = std::min(aHi, high);
+        QVector<std::pair<int64_t, int64_t>> outside;
+        if (inLo > low)
+            outside.push_back({ low, inLo - 1 });
+        if (inHi < high)
+            outside.push_back({ inHi + 1, high });
+        // Widths of int64 intervals [a, z] fit in uint64; the sum of two saturates.
+        const auto width = [](int64_t a, int64_t z) { return uint64_t(z) - uint64_t(a); };
+        uint64_t outWidth = 0;
+        for (const auto &[a, z] : outside)
+            outWidth = std::max(outWidth, outWidth + width(a, z));
+        if (width(inLo, inHi) <= outWidth) {
+            if (auto st = amountSlice(inLo, inHi, 1); !st)
+                return st;
+            continue;
+        }
+        if (auto st = cellSum(b, b, 1); !st)
+            return st;
+        for (const auto &[a, z] : outside)
+            if (auto st = amountSlice(a, z, -1); !st)
+                return st;
+    }
+    return ok();
+}
+
+/// First page newest first of a part driven by a MATCH, from each archive's hits by descending rowid
+/// (schema 6). Within an archive every row before a row that is not a time-order exception is at or
+/// before its time (and has a smaller id), so once an archive's walk has `limit` hits at or above such a
+/// row's key, or that key falls below the page's current last hit, nothing further down can enter the
+/// page. Archives are taken latest first and skipped when even their latest row is below the page.
+/// Nothing (use the general plan) when an archive's time order is unknown or too disordered.
+Result<std::optional<QVector<SearchHit>>> walkNewestFirst(SqliteDb &db, const CompiledSearch::Part &p, const SearchScope &scope, HitKind k,
+                                                          int limit)
+{
+    struct Archive
+    {
+        int64_t first, last, tsMax;
+    };
+    const QByteArray t = rowTable(k);
+    auto a = db.prepare(QByteArray("SELECT tenant_id, " + t + "_first_id, " + t + "_last_id, " + t + "_time_exceptions, " + t
+                                   + "_ts_max FROM archives"));
+    if (!a)
+        return std::optional<QVector<SearchHit>>();
+    QVector<Archive> archives;
+    int64_t exceptions = 0;
+    while (a->step() == Statement::StepResult::Row) {
+        if (a->columnIsNull(1) || a->columnIsNull(2) || a->columnIsNull(3))
+            return std::optional<QVector<SearchHit>>();
+        const int64_t first = a->columnInt(1), last = a->columnInt(2), n = a->columnInt(3);
+        if (first > last || a->columnIsNull(4))
+            continue; // no rows of this kind
+        if (n > searchcells::kMaxTimeExceptions)
+            return std::optional<QVector<SearchHit>>();
+        if (scope.restricted && !scope.tenants.contains(a->columnText(0)))
+            continue;
+        exceptions += n;
+        archives.push_back({ first, last, a->columnInt(4) });
+    }
+    std::sort(archives.begin(), archives.end(), [](const Archive &x, const Archive &y) { return x.tsMax > y.tsMax; });
+    QSet<int64_t> exception;
+    if (exceptions > 0) {
+        auto e = db.prepare("SELECT row_id FROM time_order_exceptions WHERE kind = ?");
+        if (!e)
+            return e.error();
+        e->bind(1, int64_t(k));
+        while (e->step() == Statement::StepResult::Row)
+            exception.insert(e->columnInt(0));
+    }
+    auto q = db.prepare(QByteArray("SELECT " + QByteArray(k == HitKind::Event ? kEventColumns : kTxnColumns) + " FROM " + p.from + " WHERE "
+                                   + p.where + " AND f.rowid BETWEEN ? AND ? ORDER BY f.rowid DESC LIMIT ?"));
+    if (!q)
+        return q.error();
+    const auto key = [](const SearchHit &h) { return SearchKey::of(h, SearchSort::TimeDesc); };
+    const auto newer = [&](const SearchHit &x, const SearchHit &y) { return key(y).tie() < key(x).tie(); };
+    QVector<SearchHit> page;
+    for (const Archive &ar : archives) {
+        if (page.size() == limit && ar.tsMax < page.constLast().utcMs)
+            continue;
+        QVector<SearchHit> walked;
+        int64_t upper = ar.last, batch = limit;
+        for (;;) {
+            q->reset();
+            bindAll(*q, p.binds);
+            const int n = int(p.binds.size());
+            q->bind(n + 1, ar.first);
+            q->bind(n + 2, upper);
+            q->bind(n + 3, batch);
+            int64_t got = 0;
+            for (;;) {
+                const auto r = q->step();
+                if (r == Statement::StepResult::Done)
+                    break;
+                if (r != Statement::StepResult::Row)
+                    return Error(Error::Code::Database, tr("The search failed"), db.lastError());
+                walked.push_back(readHit(*q, k));
+                ++got;
+            }
+            if (got < batch)
+                break; // the archive's hits are all read
+            // The last hit walked that is in time order bounds everything below it.
+            auto it = std::find_if(walked.crbegin(), walked.crend(), [&](const SearchHit &h) { return !exception.contains(h.rowId); });
+            if (it != walked.crend()) {
+                const SearchKey bound = key(*it);
+                if (page.size() == limit && bound.tie() < key(page.constLast()).tie())
+                    break;
+                if (std::count_if(walked.cbegin(), walked.cend(), [&](const SearchHit &h) { return !(key(h).tie() < bound.tie()); }) >= limit)
+                    break;
+            }
+            upper = walked.constLast().rowId - 1;
+            if (upper < ar.first)
+                break;
+            batch = std::min<int64_t>(batch * 4, 100000);
+        }
+        page += walked;
+        std::sort(page.begin(), page.end(), newer);
+        if (page.size() > limit)
+            page.resize(limit);
+    }
+    return std::optional<QVector<SearchHit>>(std::move(page));
+}
+
+/// First page by time of an events part made of cell conditions (Part::cells) whose hits are rare:
+/// the cells name every (day, institution, action) that can hold a hit, so only those rows are read,
+/// each group through the (tenant_id, action, ts_utc_ms) index, day by day from the first day in
+/// sort order until a day ends with `limit` hits collected. Exact: every hit of the days read is read,
+/// and hits of later days come after them.
+Result<std::optional<QVector<SearchHit>>> eventPageFromCells(SqliteDb &db, const CompiledSearch::Part &p, bool desc, int limit)
+{
+    using namespace searchcells;
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+    QByteArray sql = "SELECT x.day, x.tenant_id, x.action FROM search_cells_events x WHERE (" + p.cellWhere + ")";
+    QVector<Bind> binds = p.cellBinds;
+    if (p.cellTimeLo != kMin) {
+        sql += " AND x.day >= ?";
+        binds << Bind(dayOf(p.cellTimeLo));
+    }
+    if (p.cellTimeHi != kMax) {
+        sql += " AND x.day <= ?";
+        binds << Bind(dayOf(p.cellTimeHi - 1));
+    }
+    sql += QByteArray(" GROUP BY 1, 2, 3 ORDER BY 1") + (desc ? " DESC" : " ASC");
+    auto g = db.prepare(sql);
+    if (!g)
+        return g.error();
+    bindAll(*g, binds);
+    struct Group
+    {
+        int64_t day;
+        QString tenant, action;
+    };
+    QVector<Group> groups;
+    for (;;) {
+        const auto r = g->step();
+        if (r == Statement::StepResult::Done)
+            break;
+        if (r != Statement::StepResult::Row)
+            return Error(Error::Code::Database, tr("The search failed"), db.lastError());
+        groups.push_back({ g->columnInt(0), g->columnText(1), g->columnText(2) });
+    }
+    auto q = db.prepare(QByteArray(QByteArray("SELECT ") + kEventColumns + " FROM events x WHERE x.tenant_id = ? AND x.action = ? AND "
+                                   "x.ts_utc_ms >= ? AND x.ts_utc_ms < ? AND (" + p.where + ")"));
+    if (!q)
+        return q.error();
+    QVector<SearchHit> hits;
+    for (qsizetype i = 0; i < groups.size();) {
+        const int64_t day = groups[i].day;
+        for (; i < groups.size() && groups[i].day == day; ++i) {
+            q->reset();
+            q->bind(1, groups[i].tenant);
+            q->bind(2, groups[i].action);
+            q->bind(3, day * kDayMs);
+            q->bind(4, day * kDayMs + kDayMs);
+            bindAll(*q, p.binds, 5);
+            for (;;) {
+                const auto r = q->step();
+                if (r == Statement::StepResult::Done)
+                    break;
+                if (r != Statement::StepResult::Row)
+                    return Error(Error::Code::Database, tr("The search failed"), db.lastError());
+                hits.push_back(readHit(*q, HitKind::Event));
+            }
+        }
+        if (hits.size() >= limit)
+            break;
+    }
+    const SearchSort sort = desc ? SearchSort::TimeDesc : SearchSort::TimeAsc;
+    std::sort(hits.begin(), hits.end(), [&](const SearchHit &a, const SearchHit &b) {
+        const SearchKey ka = SearchKey::of(a, sort), kb = SearchKey::of(b, sort);
+        return desc ? kb.tie() < ka.tie() : ka.tie() < kb.tie();
+    });
+    if (hits.size() > limit)
+        hits.resize(limit);
+    return std::optional<QVector<SearchHit>>(std::move(hits));
+}
+
 /// Rows (newest first by time) a first page of column conditions tries before the general plan.
 constexpr int64_t kWindow = 2000;
 constexpr int64_t kMaxWindow = 100000;
@@ -607,6 +993,18 @@ Result<SearchCounts> SearchService::count(const CompiledSearch &search) const
                 continue;
             }
         }
+        if (p.cells && m_useCells) {
+            QMap<QString, int64_t> n;
+            if (auto st = countFromCells(m_db, p, k, n); !st)
+                return st.error();
+            for (auto it = n.cbegin(); it != n.cend(); ++it) {
+                if (it.value() > 0) {
+                    map.insert(it.key(), it.value());
+                    total += it.value();
+                }
+            }
+            continue;
+        }
         auto q = m_db.prepare(QByteArray("SELECT x.tenant_id, count(*) FROM " + p.from + " WHERE " + p.where + " GROUP BY x.tenant_id"));
         if (!q)
             return q.error();
@@ -651,6 +1049,18 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
         const CompiledSearch::Part &p = search.part(k);
         if (p.never)
             continue;
+        // Newest first, first page, driven by a MATCH: walk each archive's hits from its newest rows.
+        // Not for prefix queries: FTS5 merges a prefix's doclists again for every archive's range.
+        if (!cursor && sort == SearchSort::TimeDesc && !p.match.isEmpty() && m_useTimeOrder && !p.match.contains(QStringLiteral("\"*"))) {
+            auto walked = walkNewestFirst(m_db, p, search.m_scope, k, limit);
+            if (!walked)
+                return walked.error();
+            if (*walked) {
+                hits += **walked;
+                ++m_walkedPages;
+                continue;
+            }
+        }
         QByteArray primary = byAmount ? (k == HitKind::Transaction ? QByteArray("x.amount_e4") : QByteArray("-1")) : QByteArray();
         // A query driven by a MATCH with many hits reads every hit to sort them by time; walking the
         // time index and testing membership stops after `limit` rows instead.
@@ -723,6 +1133,17 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
             if (inWindow && found.size() < limit) { // too few in the window: they need not be the first
                 const int64_t next = found.isEmpty() ? 0 : windowRows * limit * 2 / found.size();
                 windowRows = windowRows == kWindow && next <= kMaxWindow ? next : 0;
+                // Rare hits among events: read only the days and actions the search cells point at.
+                if (windowRows == 0 && !cursor && k == HitKind::Event && p.cells && m_useCells) {
+                    auto fromCells = eventPageFromCells(m_db, p, desc, limit);
+                    if (!fromCells)
+                        return fromCells.error();
+                    if (*fromCells) {
+                        hits += **fromCells;
+                        ++m_cellPages;
+                        break;
+                    }
+                }
                 continue;
             }
             hits += found;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <tuple>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <variant>
 
@@ -106,6 +107,16 @@ public:
         /// The whole condition (apart from the scope) is `match`: counts per institution are full-text
         /// counts over each archive's rowid range, without reading the rows (SearchService::count).
         bool matchOnly = false;
+        /// The condition is an AND of time ranges, amount ranges and formulas of exact terms on
+        /// columns the search cells keep (schema 6): SearchService::count sums cells and reads rows only
+        /// in the partial day and amount-bucket edges. `cellWhere` (scope + formulas) holds over the
+        /// cells and over the rows; the ranges are the intersections ([lo, hi) for time, [lo, hi] for
+        /// amounts).
+        bool cells = false;
+        QByteArray cellWhere;
+        QVector<Bind> cellBinds;
+        int64_t cellTimeLo = std::numeric_limits<int64_t>::min(), cellTimeHi = std::numeric_limits<int64_t>::max();
+        int64_t cellAmountLo = std::numeric_limits<int64_t>::min(), cellAmountHi = std::numeric_limits<int64_t>::max();
     };
     const Part &part(HitKind k) const { return m_parts[size_t(k)]; }
     const SearchQuery &query() const { return m_query; }
@@ -186,8 +197,22 @@ public:
     Status recordHistory(const QString &query, int64_t hits);
     Result<QStringList> history(int limit = 50) const; ///< newest first, distinct
 
+    /// Whether count() may use the search cells (on by default); off, every count reads the rows.
+    /// For tests and measurements that compare the two.
+    void setUseCells(bool on) { m_useCells = on; }
+    /// Whether a first page newest first may walk archives in rowid order (schema 6; on by default).
+    void setUseTimeOrder(bool on) { m_useTimeOrder = on; }
+    /// How many kinds' first pages were read by that walk so far (for tests and measurements).
+    int walkedPages() const { return m_walkedPages; }
+    /// How many events first pages were read from the days and actions the search cells point at.
+    int cellPages() const { return m_cellPages; }
+
 private:
     SqliteDb &m_db;
+    bool m_useCells = true;
+    bool m_useTimeOrder = true;
+    mutable int m_walkedPages = 0;
+    mutable int m_cellPages = 0;
 };
 
 } // namespace casebook

@@ -54,6 +54,10 @@ int benchQueries(const QString &path, int runs)
     // The query set of issue #5, shared with casebook-cli bench (models/benchmark.cpp).
     const QStringList queries = Benchmark::searchQueries(Benchmark::someAccount(ws->db()));
     SearchService service(ws->db());
+    // CASEBOOK_BENCH_NO_CELLS=1: count by reading rows (the figures before schema 6).
+    service.setUseCells(qEnvironmentVariableIntValue("CASEBOOK_BENCH_NO_CELLS") == 0);
+    // CASEBOOK_BENCH_NO_WALK=1: first pages without the newest-first archive walk (before schema 6).
+    service.setUseTimeOrder(qEnvironmentVariableIntValue("CASEBOOK_BENCH_NO_WALK") == 0);
     out() << path << ": " << rows << " rows (events + transactions), " << runs << " runs per query (first run included)\n";
     out() << QStringLiteral("%1 %2 %3 %4 %5 %6\n").arg(QStringLiteral("query"), -52).arg(QStringLiteral("hits"), 9)
                  .arg(QStringLiteral("page p50"), 9).arg(QStringLiteral("page p95"), 9).arg(QStringLiteral("count p50"), 10)

@@ -492,7 +492,11 @@ private Q_SLOTS:
             QVERIFY(registerSearchExtensions(db->handle()));
             // Back to schema 1: drop what later migrations added (0002 timeline, 0003 search, 0004 cases and journal).
             ranges = rangesOf(*db);
-            QVERIFY(db->exec("BEGIN; DROP TABLE timeline_events; DROP TABLE timeline_transactions;"
+            QVERIFY(db->exec("BEGIN; DROP TABLE search_cells_events; DROP TABLE search_cells_transactions; DROP TABLE time_order_exceptions;"
+                             "ALTER TABLE archives DROP COLUMN events_time_exceptions;"
+                             "ALTER TABLE archives DROP COLUMN transactions_time_exceptions;"
+                             "ALTER TABLE archives DROP COLUMN events_ts_max; ALTER TABLE archives DROP COLUMN transactions_ts_max;"
+                             "DROP TABLE timeline_events; DROP TABLE timeline_transactions;"
                              "ALTER TABLE archives DROP COLUMN events_first_id; ALTER TABLE archives DROP COLUMN events_last_id;"
                              "ALTER TABLE archives DROP COLUMN transactions_first_id; ALTER TABLE archives DROP COLUMN transactions_last_id;"
                              "DROP INDEX events_tenant_action_ts; DROP INDEX events_tenant_actor_ts; DROP TABLE evidence_tags; DROP TABLE evidence; DROP TABLE note_revisions; DROP TABLE notes;"
