@@ -689,6 +689,22 @@ Status countFromCells(SqliteDb &db, const CompiledSearch::Part &p, HitKind k, QM
     return ok();
 }
 
+/// Whether the full-text MATCH has more than `n` hits (reads at most n + 1 rowids); true on errors,
+/// which the query that follows reports.
+bool matchExceeds(SqliteDb &db, HitKind k, const QString &match, int64_t n)
+{
+    auto q = db.prepare(QByteArray(QByteArray("SELECT count(*) FROM (SELECT 1 FROM ") + ftsTable(k) + " WHERE " + ftsTable(k)
+                                   + " MATCH ? LIMIT ?)"));
+    if (!q)
+        return true;
+    q->bind(1, match);
+    q->bind(2, n + 1);
+    return q->step() != Statement::StepResult::Row || q->columnInt(0) > n;
+}
+
+/// Most archives (of one kind, in scope) a newest-first walk visits; more: the general plan.
+constexpr qsizetype kMaxWalkedArchives = 64;
+
 /// First page newest first of a part driven by a MATCH, from each archive's hits by descending rowid
 /// (schema 6). Within an archive every row before a row that is not a time-order exception is at or
 /// before its time (and has a smaller id), so once an archive's walk has `limit` hits at or above such a
@@ -722,6 +738,10 @@ Result<std::optional<QVector<SearchHit>>> walkNewestFirst(SqliteDb &db, const Co
         exceptions += n;
         archives.push_back({ first, last, a->columnInt(4) });
     }
+    // Each archive costs a few seeks in the index even when it has no hit: with many archives, a rare
+    // MATCH would pay more than reading its hits.
+    if (archives.size() > kMaxWalkedArchives)
+        return std::optional<QVector<SearchHit>>();
     std::sort(archives.begin(), archives.end(), [](const Archive &x, const Archive &y) { return x.tsMax > y.tsMax; });
     QSet<int64_t> exception;
     if (exceptions > 0) {
@@ -1051,7 +1071,11 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
             continue;
         // Newest first, first page, driven by a MATCH: walk each archive's hits from its newest rows.
         // Not for prefix queries: FTS5 merges a prefix's doclists again for every archive's range.
-        if (!cursor && sort == SearchSort::TimeDesc && !p.match.isEmpty() && m_useTimeOrder && !p.match.contains(QStringLiteral("\"*"))) {
+        // And not for a MATCH of at most m_walkMinHits (2000) hits: reading and sorting them is cheaper
+        // than a few seeks per archive (phrases and `^` in descending order cost the most), and finding
+        // out reads at most 2001 rowids.
+        if (!cursor && sort == SearchSort::TimeDesc && !p.match.isEmpty() && m_useTimeOrder && !p.match.contains(QStringLiteral("\"*"))
+            && (p.matchHits < 0 ? matchExceeds(m_db, k, p.match, m_walkMinHits) : p.matchHits > m_walkMinHits)) {
             auto walked = walkNewestFirst(m_db, p, search.m_scope, k, limit);
             if (!walked)
                 return walked.error();

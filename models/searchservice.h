@@ -202,6 +202,8 @@ public:
     void setUseCells(bool on) { m_useCells = on; }
     /// Whether a first page newest first may walk archives in rowid order (schema 6; on by default).
     void setUseTimeOrder(bool on) { m_useTimeOrder = on; }
+    /// The walk is used for MATCHes with more than this many hits (default 2000; tests lower it).
+    void setWalkMinHits(int64_t hits) { m_walkMinHits = hits; }
     /// How many kinds' first pages were read by that walk so far (for tests and measurements).
     int walkedPages() const { return m_walkedPages; }
     /// How many events first pages were read from the days and actions the search cells point at.
@@ -211,6 +213,7 @@ private:
     SqliteDb &m_db;
     bool m_useCells = true;
     bool m_useTimeOrder = true;
+    int64_t m_walkMinHits = 2000;
     mutable int m_walkedPages = 0;
     mutable int m_cellPages = 0;
 };
