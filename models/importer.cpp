@@ -9,6 +9,7 @@
 #include "manifest.h"
 #include "money.h"
 #include "searchextensions.h"
+#include "secondaryindexes.h"
 #include "sha256.h"
 #include "sqlitedb.h"
 #include "timelinerollups.h"
@@ -1183,6 +1184,16 @@ Status rebuildEntityStats(SqliteDb &db, const QString &tenant)
     return ok();
 }
 
+/// Rows of `kind` the manifest announces: the declared record counts, else a guess from the size.
+int64_t estimatedRows(const Manifest &m, QLatin1StringView kind)
+{
+    int64_t rows = 0;
+    for (const ManifestFile &f : m.files)
+        if (f.kind == kind)
+            rows += f.records >= 0 ? f.records : f.bytes / 256;
+    return rows;
+}
+
 int progressHandler(void *ctx)
 {
     const auto *cancel = static_cast<const CancelFn *>(ctx);
@@ -1224,7 +1235,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
             res.message = msg;
         res.seconds = double(timer.nsecsElapsed()) / 1e9;
         if (o != ImportResult::Outcome::Imported) {
-            res.events = res.transactions = res.accounts = res.quarantined = 0;
+            res.events = res.transactions = res.accounts = res.quarantined = res.bulkIndexes = 0;
         }
         qCInfo(lcImport) << req.archivePath << ImportResult::outcomeName(o) << res.message;
         return res;
@@ -1417,6 +1428,31 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (!maxEvent || !maxTxn)
         return dbFail(tr("Cannot read the workspace"), db.lastError());
 
+    // Bulk index build: when the archive brings at least bulkIndexRatio times the rows a table holds,
+    // that table's non-unique indexes are dropped here and built again after the last row (one sort
+    // each instead of a random b-tree insert per row), in this transaction: a rollback restores them.
+    SecondaryIndexes bulkIndexes;
+    if (req.bulkIndexRatio >= 0) {
+        auto maxAccount = db.queryInt("SELECT coalesce(max(id), 0) FROM accounts");
+        if (!maxAccount)
+            return dbFail(tr("Cannot read the workspace"), db.lastError());
+        const struct
+        {
+            const char *kind, *table;
+            int64_t existing; ///< an upper bound of the table's rows: ids are max + 1
+        } tables[] = { { "audit", "events", *maxEvent }, { "transactions", "transactions", *maxTxn }, { "accounts", "accounts", *maxAccount } };
+        for (const auto &t : tables) {
+            const int64_t incoming = estimatedRows(m, QLatin1StringView(t.kind));
+            if (incoming == 0 || double(incoming) < req.bulkIndexRatio * double(t.existing))
+                continue;
+            if (auto st = bulkIndexes.drop(db, QLatin1StringView(t.table)); !st)
+                return dbFail(st.error().message, st.error().detail);
+        }
+        res.bulkIndexes = int(bulkIndexes.names().size());
+        if (!bulkIndexes.isEmpty())
+            qCDebug(lcImport).noquote() << "bulk index build:" << bulkIndexes.names().join(u", ");
+    }
+
     Inserter inserter(db, res.archiveId, m.tenantId, fileIds, m);
     if (auto st = inserter.prepare(); !st)
         return dbFail(tr("Cannot prepare the import"), st.error().detail);
@@ -1523,8 +1559,17 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (isCancelled())
         return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
 
-    res.loadSeconds = double(timer.nsecsElapsed()) / 1e9;
     qCDebug(lcImport).noquote() << "rows" << phase.restart();
+    if (!bulkIndexes.isEmpty()) {
+        // CREATE INDEX sorts in memory up to the page cache's size before it spills to temporary
+        // files: the small cache keeps the sorts from adding to the import's peak memory.
+        db.exec(kGroupCacheSize);
+        if (auto st = bulkIndexes.recreate(db); !st)
+            return dbFail(st.error().message, st.error().detail);
+        db.exec(kLoadCacheSize);
+        qCDebug(lcImport).noquote() << "indexes" << phase.restart();
+    }
+    res.loadSeconds = double(timer.nsecsElapsed()) / 1e9;
     // Full-text index in bulk over this archive's rows (they are the rows above the previous maxima:
     // the write lock is ours since BEGIN IMMEDIATE).
     {
