@@ -22,8 +22,10 @@ struct ImportRequest
     QString archivePath; ///< a .sea.zip file or an unpacked SEA directory
     QString importedBy; ///< recorded in archives.imported_by
     const Keyring *keyring = nullptr; ///< trusted producer keys; null = none (everything unsigned)
-    /// Linked-entity sums are written to entity_stats every this many distinct entities: bounds the
-    /// import's memory (about 150 bytes per entity) whatever the archive's size.
+    /// Linked-entity sums are kept in memory for at most this many distinct entities (about 150 bytes
+    /// each), then spilled as a sorted run to a temporary file; the runs are merged at the end and
+    /// written to entity_stats once per entity, in key order. Bounds the import's memory whatever
+    /// the archive's size.
     int entityChunk = 1 << 16;
     /// Bulk index build: a table's non-unique secondary indexes are dropped before the load and built
     /// again (one sort each) before the archive's transaction commits when the archive brings at least

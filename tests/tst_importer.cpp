@@ -499,6 +499,30 @@ private Q_SLOTS:
         QCOMPARE(count("SELECT count(*) FROM entity_stats"), entities + 2); // CN009, "new name"
     }
 
+    // Past ImportRequest::entityChunk distinct entities the sums are spilled to a temporary file as
+    // sorted runs and merged at the end (equal keys of different runs added up), then written in
+    // pieces: the result is the same as with every entity in memory.
+    void entityStatsSpilledAndMerged_data()
+    {
+        QTest::addColumn<int>("chunk");
+        QTest::addRow("in memory") << (1 << 17);
+        QTest::addRow("runs of 1000, pieces of 250") << 1000;
+        QTest::addRow("runs of 7, pieces of 1") << 7;
+    }
+    void entityStatsSpilledAndMerged()
+    {
+        QFETCH(int, chunk);
+        ArchiveSpec spec;
+        spec.transactions = manyTransactions(5000); // 997 debtors, 89 creditors, each in many runs
+        const QString a = tmp(QStringLiteral("a.sea.zip"));
+        QVERIFY(writeArchive(a, spec));
+        QCOMPARE(import(a, chunk).outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(entityStatsMismatches(), 0);
+        QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE kind = 'account'"), 997 + 89);
+        QCOMPARE(count("SELECT count FROM entity_stats WHERE kind = 'account' AND key = 'C7'"), 56); // X1075, X1164 .. X5970
+        QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE display <> key AND kind <> 'name'"), 0);
+    }
+
     void signatureStates_data()
     {
         QTest::addColumn<bool>("sign");
