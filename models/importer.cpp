@@ -9,6 +9,7 @@
 #include "manifest.h"
 #include "money.h"
 #include "searchextensions.h"
+#include "secondaryindexes.h"
 #include "sha256.h"
 #include "sqlitedb.h"
 #include "searchcells.h"
@@ -27,6 +28,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSet>
+#include <QTemporaryFile>
 #include <QTimeZone>
 
 #include <simdjson.h>
@@ -91,6 +93,14 @@ enum { Account, HolderName, HolderId, Opened, Type, Status, Extra, Raw, NStr };
 enum { Line, NInt };
 } // namespace ac
 
+/// CPU time of the calling thread (phase log).
+int64_t threadCpuNs()
+{
+    timespec t {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
 int strCount(RowKind k) { return k == RowKind::Event ? int(ev::NStr) : k == RowKind::Transaction ? int(tx::NStr) : int(ac::NStr); }
 int intCount(RowKind k) { return k == RowKind::Event ? int(ev::NInt) : k == RowKind::Transaction ? int(tx::NInt) : int(ac::NInt); }
 
@@ -113,7 +123,7 @@ struct EntityEntry
 
 /// Sums linked entities (accounts, IPs, actors, names) on the producer thread, so the inserting
 /// thread only writes the sums. Bounded: past ImportRequest::entityChunk distinct keys the producer
-/// takes a sorted chunk and starts over (entity_stats upserts add chunks up).
+/// takes a sorted run, spills it (EntitySpill) and starts over.
 class EntityAggregator
 {
 public:
@@ -169,6 +179,171 @@ private:
     QByteArray m_key;
 };
 
+/// Sorted runs of entity sums in a temporary file, merged at the end of the archive into one sorted
+/// stream with the sums of equal keys added up. So the inserting thread writes every entity once and
+/// in key order, instead of one upsert per entity and run scattered over the whole entity_stats
+/// b-tree (which was ~27 % of its load time at 2M rows, more once entity_stats outgrew the cache).
+/// Producer thread only.
+class EntitySpill
+{
+public:
+    bool isEmpty() const { return m_runs.empty(); }
+
+    /// Appends a run (sorted by key, keys unique).
+    Status write(const std::vector<EntityEntry> &run)
+    {
+        if (run.empty())
+            return ok();
+        if (!m_file.isOpen() && !m_file.open())
+            return Error(Error::Code::Io, tr("Cannot create a temporary file for linked entities: %1").arg(m_file.errorString()));
+        const qint64 start = m_file.pos();
+        QByteArray buf;
+        buf.reserve(1 << 20);
+        const auto flush = [&] {
+            const bool written = m_file.write(buf) == buf.size();
+            buf.clear();
+            return written;
+        };
+        for (const EntityEntry &e : run) {
+            appendBytes(buf, e.key);
+            appendBytes(buf, e.display);
+            for (int64_t v : { e.count, e.sumE4, e.first, e.last })
+                buf.append(reinterpret_cast<const char *>(&v), sizeof v);
+            if (buf.size() >= (1 << 20) && !flush())
+                return writeError();
+        }
+        if (!flush())
+            return writeError();
+        m_runs.push_back({ start, m_file.pos() });
+        return ok();
+    }
+
+    /// Merges the runs in key order (sums of equal keys added, the display of the earliest run kept)
+    /// and hands the result to `sink` in pieces of at most `piece` entries. An error from `sink` stops.
+    Status merge(size_t piece, const std::function<Status(std::vector<EntityEntry> &&)> &sink)
+    {
+        std::vector<Reader> readers;
+        readers.reserve(m_runs.size());
+        for (const auto &[from, to] : m_runs)
+            readers.push_back(Reader { from, to, {}, 0, {} });
+        // Min-heap of readers by (current key, run): equal keys come out earliest run first.
+        const auto after = [&](int a, int b) {
+            const int c = readers[size_t(a)].entry.key.compare(readers[size_t(b)].entry.key);
+            return c != 0 ? c > 0 : a > b;
+        };
+        std::vector<int> heap;
+        for (int i = 0; i < int(readers.size()); ++i) {
+            auto more = next(readers[size_t(i)]);
+            if (!more)
+                return more.error();
+            if (*more)
+                heap.push_back(i);
+        }
+        std::make_heap(heap.begin(), heap.end(), after);
+        std::vector<EntityEntry> out;
+        out.reserve(piece);
+        while (!heap.empty()) {
+            std::pop_heap(heap.begin(), heap.end(), after);
+            const int r = heap.back();
+            EntityEntry &e = readers[size_t(r)].entry;
+            if (!out.empty() && out.back().key == e.key) {
+                EntityEntry &sum = out.back();
+                sum.count += e.count;
+                sum.first = std::min(sum.first, e.first);
+                sum.last = std::max(sum.last, e.last);
+                if (!money::addChecked(sum.sumE4, e.sumE4))
+                    return Error(Error::Code::Archive, tr("the sum of the amounts of %1 overflows").arg(QString::fromUtf8(e.display)));
+            } else {
+                if (out.size() >= piece) { // keys come in order: the entries so far are complete
+                    if (auto st = sink(std::move(out)); !st)
+                        return st;
+                    out = {};
+                    out.reserve(piece);
+                }
+                out.push_back(std::move(e));
+            }
+            auto more = next(readers[size_t(r)]);
+            if (!more)
+                return more.error();
+            if (*more)
+                std::push_heap(heap.begin(), heap.end(), after);
+            else
+                heap.pop_back();
+        }
+        m_runs.clear();
+        m_file.resize(0);
+        if (out.empty())
+            return ok();
+        return sink(std::move(out));
+    }
+
+private:
+    struct Reader
+    {
+        qint64 pos = 0, end = 0; ///< file range not yet in `buf`
+        QByteArray buf;
+        qsizetype at = 0;
+        EntityEntry entry; ///< the current entry
+    };
+
+    static void appendBytes(QByteArray &buf, const QByteArray &b)
+    {
+        const uint32_t n = uint32_t(b.size());
+        buf.append(reinterpret_cast<const char *>(&n), sizeof n).append(b);
+    }
+    Error writeError() const { return Error(Error::Code::Io, tr("Cannot write a temporary file for linked entities: %1").arg(m_file.errorString())); }
+
+    /// Makes `n` bytes available at r.buf[r.at]; false at the end of the run.
+    bool fill(Reader &r, qsizetype n)
+    {
+        const qsizetype have = r.buf.size() - r.at;
+        if (have >= n)
+            return true;
+        const qint64 want = std::min<qint64>(r.end - r.pos, std::max<qint64>(n - have, 64 << 10));
+        if (want < n - have)
+            return false;
+        r.buf.remove(0, r.at);
+        r.at = 0;
+        const qsizetype old = r.buf.size();
+        r.buf.resize(old + qsizetype(want));
+        if (!m_file.seek(r.pos) || m_file.read(r.buf.data() + old, want) != want)
+            return false;
+        r.pos += want;
+        return true;
+    }
+    /// Reads the next entry of `r` into r.entry: true if there was one.
+    Result<bool> next(Reader &r)
+    {
+        if (r.at == r.buf.size() && r.pos == r.end)
+            return false;
+        const auto bytes = [&](QByteArray &into) {
+            uint32_t n = 0;
+            if (!fill(r, sizeof n))
+                return false;
+            memcpy(&n, r.buf.constData() + r.at, sizeof n);
+            r.at += sizeof n;
+            if (!fill(r, qsizetype(n)))
+                return false;
+            into = QByteArray(r.buf.constData() + r.at, qsizetype(n));
+            r.at += qsizetype(n);
+            return true;
+        };
+        if (!bytes(r.entry.key) || !bytes(r.entry.display) || !fill(r, 4 * sizeof(int64_t)))
+            return Error(Error::Code::Io, tr("Cannot read a temporary file for linked entities: %1").arg(m_file.errorString()));
+        int64_t v[4];
+        memcpy(v, r.buf.constData() + r.at, sizeof v);
+        r.at += qsizetype(sizeof v);
+        r.entry.count = v[0];
+        r.entry.sumE4 = v[1];
+        r.entry.first = v[2];
+        r.entry.last = v[3];
+        return true;
+    }
+
+    QTemporaryFile m_file;
+    std::vector<std::pair<qint64, qint64>> m_runs; ///< [from, to) of each run in the file
+};
+
 struct Batch
 {
     RowKind kind = RowKind::Event;
@@ -179,7 +354,7 @@ struct Batch
     std::vector<QuarantineItem> quarantine;
     int rows = 0;
     int64_t bytesDone = 0;
-    std::vector<std::vector<EntityEntry>> entityChunks; ///< entity sums to write (of any rows so far)
+    std::vector<std::vector<EntityEntry>> entityChunks; ///< entity sums to write, in key order (after the last row)
 
     Str add(QByteArrayView v)
     {
@@ -351,14 +526,25 @@ public:
         m_batch.reset();
         return ok();
     }
-    /// Ships the entity sums not shipped yet (after the last file).
+    /// Ships the entity sums (after the last file): all in one piece when they fitted in memory, else
+    /// merged from the spilled runs in pieces, in key order either way.
     Status finishEntities()
     {
-        if (m_entities.size() == 0 || m_manifest.files.isEmpty())
+        if ((m_entities.size() == 0 && m_spill.isEmpty()) || m_manifest.files.isEmpty())
             return ok();
         m_fileIndex = std::max(m_fileIndex, 0);
-        batch(RowKind::Event).entityChunks.push_back(m_entities.take());
-        return ship();
+        if (m_spill.isEmpty()) {
+            batch(RowKind::Event).entityChunks.push_back(m_entities.take());
+            return ship();
+        }
+        if (auto st = m_spill.write(m_entities.take()); !st)
+            return st;
+        return m_spill.merge(size_t(std::clamp(m_entityChunk / 4, 1, 1 << 14)), [&](std::vector<EntityEntry> &&piece) {
+            if (m_stop.load(std::memory_order_relaxed))
+                return Status(Error(Error::Code::Cancelled, tr("Import cancelled")));
+            batch(RowKind::Event).entityChunks.push_back(std::move(piece));
+            return ship();
+        });
     }
     const QTimeZone &zone() const { return m_zone; }
     const QString &currentPath() const { return m_file->path; }
@@ -382,7 +568,7 @@ private:
         if (!fits)
             return fileError(tr("line %1: the sum of %2 amounts overflows").arg(n[0]).arg(QString::fromUtf8(b.view(str[tx::Currency]))));
         if (m_entities.size() >= m_entityChunk)
-            b.entityChunks.push_back(m_entities.take());
+            return m_spill.write(m_entities.take());
         return ok();
     }
 
@@ -412,6 +598,7 @@ private:
     std::unique_ptr<FileParser> m_parser;
     std::unique_ptr<Batch> m_batch;
     EntityAggregator m_entities;
+    EntitySpill m_spill;
 };
 
 // ---- sea-jsonl audit events ----------------------------------------------------------------
@@ -1054,13 +1241,18 @@ public:
             }
             return Error(Error::Code::Database, tr("Inserting %1:%2 failed").arg(QString::fromUtf8(file)).arg(n[0]), m_db.lastError());
         }
-        for (const auto &chunk : b.entityChunks)
-            if (auto st = writeEntities(chunk); !st)
-                return st;
+        if (!b.entityChunks.empty()) {
+            const int64_t start = threadCpuNs();
+            for (const auto &chunk : b.entityChunks)
+                if (auto st = writeEntities(chunk); !st)
+                    return st;
+            entityCpuNs += threadCpuNs() - start;
+        }
         return ok();
     }
 
     int64_t events = 0, transactions = 0, accounts = 0, quarantined = 0;
+    int64_t entityCpuNs = 0; ///< CPU time spent writing entity_stats (phase log)
     /// Events and transactions refused as duplicates: their entities were summed on the producer
     /// thread anyway, so entity_stats of this institution are rebuilt from the tables at the end.
     int64_t duplicateRows = 0;
@@ -1184,6 +1376,16 @@ Status rebuildEntityStats(SqliteDb &db, const QString &tenant)
     return ok();
 }
 
+/// Rows of `kind` the manifest announces: the declared record counts, else a guess from the size.
+int64_t estimatedRows(const Manifest &m, QLatin1StringView kind)
+{
+    int64_t rows = 0;
+    for (const ManifestFile &f : m.files)
+        if (f.kind == kind)
+            rows += f.records >= 0 ? f.records : f.bytes / 256;
+    return rows;
+}
+
 int progressHandler(void *ctx)
 {
     const auto *cancel = static_cast<const CancelFn *>(ctx);
@@ -1225,7 +1427,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
             res.message = msg;
         res.seconds = double(timer.nsecsElapsed()) / 1e9;
         if (o != ImportResult::Outcome::Imported) {
-            res.events = res.transactions = res.accounts = res.quarantined = 0;
+            res.events = res.transactions = res.accounts = res.quarantined = res.bulkIndexes = 0;
         }
         qCInfo(lcImport) << req.archivePath << ImportResult::outcomeName(o) << res.message;
         return res;
@@ -1418,6 +1620,31 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (!maxEvent || !maxTxn)
         return dbFail(tr("Cannot read the workspace"), db.lastError());
 
+    // Bulk index build: when the archive brings at least bulkIndexRatio times the rows a table holds,
+    // that table's non-unique indexes are dropped here and built again after the last row (one sort
+    // each instead of a random b-tree insert per row), in this transaction: a rollback restores them.
+    SecondaryIndexes bulkIndexes;
+    if (req.bulkIndexRatio >= 0) {
+        auto maxAccount = db.queryInt("SELECT coalesce(max(id), 0) FROM accounts");
+        if (!maxAccount)
+            return dbFail(tr("Cannot read the workspace"), db.lastError());
+        const struct
+        {
+            const char *kind, *table;
+            int64_t existing; ///< an upper bound of the table's rows: ids are max + 1
+        } tables[] = { { "audit", "events", *maxEvent }, { "transactions", "transactions", *maxTxn }, { "accounts", "accounts", *maxAccount } };
+        for (const auto &t : tables) {
+            const int64_t incoming = estimatedRows(m, QLatin1StringView(t.kind));
+            if (incoming == 0 || double(incoming) < req.bulkIndexRatio * double(t.existing))
+                continue;
+            if (auto st = bulkIndexes.drop(db, QLatin1StringView(t.table)); !st)
+                return dbFail(st.error().message, st.error().detail);
+        }
+        res.bulkIndexes = int(bulkIndexes.names().size());
+        if (!bulkIndexes.isEmpty())
+            qCDebug(lcImport).noquote() << "bulk index build:" << bulkIndexes.names().join(u", ");
+    }
+
     Inserter inserter(db, res.archiveId, m.tenantId, fileIds, m);
     if (auto st = inserter.prepare(); !st)
         return dbFail(tr("Cannot prepare the import"), st.error().detail);
@@ -1461,12 +1688,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
         QElapsedTimer wall;
         int64_t cpu = threadCpuMs();
         PhaseClock() { wall.start(); }
-        static int64_t threadCpuMs()
-        {
-            timespec t {};
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-            return int64_t(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
-        }
+        static int64_t threadCpuMs() { return threadCpuNs() / 1000000; }
         static QString memory()
         {
             QFile f(QStringLiteral("/proc/self/status"));
@@ -1524,8 +1746,17 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
     if (isCancelled())
         return finish(ImportResult::Outcome::Cancelled, tr("cancelled"));
 
+    qCDebug(lcImport).noquote() << "rows" << phase.restart() << "of which linked entities cpu" << inserter.entityCpuNs / 1000000 << "ms";
+    if (!bulkIndexes.isEmpty()) {
+        // CREATE INDEX sorts in memory up to the page cache's size before it spills to temporary
+        // files: the small cache keeps the sorts from adding to the import's peak memory.
+        db.exec(kGroupCacheSize);
+        if (auto st = bulkIndexes.recreate(db); !st)
+            return dbFail(st.error().message, st.error().detail);
+        db.exec(kLoadCacheSize);
+        qCDebug(lcImport).noquote() << "indexes" << phase.restart();
+    }
     res.loadSeconds = double(timer.nsecsElapsed()) / 1e9;
-    qCDebug(lcImport).noquote() << "rows" << phase.restart();
     // Full-text index in bulk over this archive's rows (they are the rows above the previous maxima:
     // the write lock is ours since BEGIN IMMEDIATE).
     {

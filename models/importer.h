@@ -22,9 +22,16 @@ struct ImportRequest
     QString archivePath; ///< a .sea.zip file or an unpacked SEA directory
     QString importedBy; ///< recorded in archives.imported_by
     const Keyring *keyring = nullptr; ///< trusted producer keys; null = none (everything unsigned)
-    /// Linked-entity sums are written to entity_stats every this many distinct entities: bounds the
-    /// import's memory (about 150 bytes per entity) whatever the archive's size.
+    /// Linked-entity sums are kept in memory for at most this many distinct entities (about 150 bytes
+    /// each), then spilled as a sorted run to a temporary file; the runs are merged at the end and
+    /// written to entity_stats once per entity, in key order. Bounds the import's memory whatever
+    /// the archive's size.
     int entityChunk = 1 << 16;
+    /// Bulk index build: a table's non-unique secondary indexes are dropped before the load and built
+    /// again (one sort each) before the archive's transaction commits when the archive brings at least
+    /// this many times the rows the table holds already (estimated from the manifest). 0: always (also
+    /// into a non-empty table); negative: never (every row goes into every index as it is inserted).
+    double bulkIndexRatio = 1.0;
 };
 
 /// Progress of one archive. bytesTotal is the sum of the data files' sizes from the manifest (0 until
@@ -55,6 +62,9 @@ struct ImportResult
     /// rows with their keys and indexes (`loadSeconds`), the bulk full-text index, the rest
     /// (linked entities, timeline rollups, totals, journal) and the COMMIT.
     double loadSeconds = 0, fullTextSeconds = 0, finishSeconds = 0, commitSeconds = 0;
+    /// Secondary indexes built in bulk after the load (ImportRequest::bulkIndexRatio); 0: every row
+    /// went into every index as it was inserted. Their build time is part of loadSeconds.
+    int bulkIndexes = 0;
 
     int64_t rows() const { return events + transactions + accounts; }
     static QString outcomeName(Outcome o);

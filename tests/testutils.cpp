@@ -137,6 +137,19 @@ QByteArray workspaceDigest(const QString &workspacePath)
     return h.result().toHex();
 }
 
+QStringList schemaDefinitions(const QString &workspacePath)
+{
+    auto db = SqliteDb::open(workspacePath, SqliteDb::Mode::ReadOnly);
+    if (!db)
+        return { QStringLiteral("cannot open: ") + db.error().text() };
+    auto q = db->prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema");
+    QStringList out;
+    while (q->step() == Statement::StepResult::Row)
+        out << q->columnText(0) + u'|' + q->columnText(1) + u'|' + q->columnText(2) + u'|' + q->columnText(3);
+    out.sort();
+    return out;
+}
+
 CliResult runCli(const QStringList &args, const QString &keyring, int timeoutMs)
 {
     CliResult r;

@@ -48,6 +48,10 @@ Status writeArchive(const QString &path, const ArchiveSpec &spec);
 /// append-only journal: equal digests before and after mean no data was changed or added.
 QByteArray workspaceDigest(const QString &workspacePath);
 
+/// The workspace's schema as sorted "type|name|table|sql" lines of sqlite_schema (root pages left
+/// out): equal lists mean the same tables and indexes with the same definitions.
+QStringList schemaDefinitions(const QString &workspacePath);
+
 struct CliResult
 {
     int exitCode = -1;

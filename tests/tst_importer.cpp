@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sqlite3.h>
+
 using namespace casebook;
 using namespace casebook::test;
 
@@ -44,12 +46,35 @@ private:
 
     QString tmp(const QString &name) { return m_dir.filePath(QString::number(++m_n) + u'-' + name); }
 
-    ImportResult import(const QString &archive, int entityChunk = 1 << 17)
+    ImportResult import(const QString &archive, int entityChunk = 1 << 17, double bulkIndexRatio = ImportRequest().bulkIndexRatio)
     {
         auto ws = Workspace::open(m_ws);
         if (!ws)
             qFatal("open failed");
-        return importArchive(*ws, { archive, QStringLiteral("tester"), &m_keyring, entityChunk });
+        return importArchive(*ws, { archive, QStringLiteral("tester"), &m_keyring, entityChunk, bulkIndexRatio });
+    }
+
+    /// `n` transactions of institution T9001 with ids X<first>.., two accounts each.
+    static QByteArray manyTransactions(int n, int first = 1000)
+    {
+        QByteArray csv = "txn_id,ts,debtor_account,creditor_account,amount,currency\n";
+        for (int i = first; i < first + n; ++i)
+            csv += "X" + QByteArray::number(i) + ",2026-01-05T10:00:00Z,D" + QByteArray::number(i % 997) + ",C"
+                + QByteArray::number(i % 89) + "," + QByteArray::number(i % 5000) + ".25,CNY\n";
+        return csv;
+    }
+
+    /// The indexes answer as the table does: every index is complete and consistent.
+    void verifyIndexes()
+    {
+        auto ws = Workspace::open(m_ws);
+        auto check = ws->db().prepare("PRAGMA integrity_check");
+        QVERIFY(check && check->step() == Statement::StepResult::Row);
+        QCOMPARE(check->columnText(0), QStringLiteral("ok"));
+        QCOMPARE(*ws->db().queryInt("SELECT count(*) FROM transactions INDEXED BY transactions_debtor WHERE debtor_account = 'D7'"),
+                 *ws->db().queryInt("SELECT count(*) FROM transactions NOT INDEXED WHERE debtor_account = 'D7'"));
+        QCOMPARE(*ws->db().queryInt("SELECT count(*) FROM events INDEXED BY events_tenant_actor_ts WHERE tenant_id = 'T9001' AND actor > ''"),
+                 *ws->db().queryInt("SELECT count(*) FROM events NOT INDEXED WHERE tenant_id = 'T9001' AND actor > ''"));
     }
 
     /// Rows of entity_stats that differ from a recomputation over the events and transactions.
@@ -258,6 +283,7 @@ private Q_SLOTS:
         QVERIFY(writeArchive(base, first));
         QCOMPARE(import(base).outcome, ImportResult::Outcome::Imported);
         const QByteArray before = workspaceDigest(m_ws);
+        const QStringList schemaBefore = schemaDefinitions(m_ws);
 
         ArchiveSpec spec;
         mutate(spec);
@@ -270,6 +296,7 @@ private Q_SLOTS:
             QVERIFY2(r.message.contains(message), qPrintable(r.message));
         QCOMPARE(r.rows(), 0);
         QCOMPARE(workspaceDigest(m_ws), before);
+        QCOMPARE(schemaDefinitions(m_ws), schemaBefore);
     }
 
     void quarantined_data()
@@ -472,6 +499,30 @@ private Q_SLOTS:
         QCOMPARE(count("SELECT count(*) FROM entity_stats"), entities + 2); // CN009, "new name"
     }
 
+    // Past ImportRequest::entityChunk distinct entities the sums are spilled to a temporary file as
+    // sorted runs and merged at the end (equal keys of different runs added up), then written in
+    // pieces: the result is the same as with every entity in memory.
+    void entityStatsSpilledAndMerged_data()
+    {
+        QTest::addColumn<int>("chunk");
+        QTest::addRow("in memory") << (1 << 17);
+        QTest::addRow("runs of 1000, pieces of 250") << 1000;
+        QTest::addRow("runs of 7, pieces of 1") << 7;
+    }
+    void entityStatsSpilledAndMerged()
+    {
+        QFETCH(int, chunk);
+        ArchiveSpec spec;
+        spec.transactions = manyTransactions(5000); // 997 debtors, 89 creditors, each in many runs
+        const QString a = tmp(QStringLiteral("a.sea.zip"));
+        QVERIFY(writeArchive(a, spec));
+        QCOMPARE(import(a, chunk).outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(entityStatsMismatches(), 0);
+        QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE kind = 'account'"), 997 + 89);
+        QCOMPARE(count("SELECT count FROM entity_stats WHERE kind = 'account' AND key = 'C7'"), 56); // X1075, X1164 .. X5970
+        QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE display <> key AND kind <> 'name'"), 0);
+    }
+
     void signatureStates_data()
     {
         QTest::addColumn<bool>("sign");
@@ -502,6 +553,150 @@ private Q_SLOTS:
         const auto info = ws->info();
         QCOMPARE(info->tenants[0].archives[0].state, state);
         QCOMPARE(info->tenants[0].verification(), state);
+    }
+
+    // Bulk index build: a large archive's rows go in without the tables' non-unique indexes, which
+    // are created again before the commit. The schema afterwards is the schema before, and the
+    // indexes agree with the tables, whichever path each import took.
+    void bulkIndexBuild_data()
+    {
+        QTest::addColumn<double>("ratio");
+        QTest::addColumn<bool>("firstBulk");
+        QTest::addColumn<bool>("secondBulk");
+        QTest::addRow("always") << 0.0 << true << true;
+        QTest::addRow("default: archive at least as large as the table") << ImportRequest().bulkIndexRatio << true << false;
+        QTest::addRow("never") << -1.0 << false << false;
+    }
+    void bulkIndexBuild()
+    {
+        QFETCH(double, ratio);
+        QFETCH(bool, firstBulk);
+        QFETCH(bool, secondBulk);
+        const QStringList schema = schemaDefinitions(m_ws);
+        QVERIFY(schema.join(u'\n').contains(u"CREATE INDEX transactions_debtor ON transactions(debtor_account)"));
+
+        ArchiveSpec big;
+        big.transactions = manyTransactions(3000); // X1000..X3999
+        const QString a = tmp(QStringLiteral("a.sea.zip"));
+        QVERIFY(writeArchive(a, big));
+        const ImportResult r1 = import(a, 1 << 17, ratio);
+        QCOMPARE(r1.outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(r1.bulkIndexes > 0, firstBulk);
+        if (firstBulk) // events (5), transactions (5), no accounts in this archive
+            QCOMPARE(r1.bulkIndexes, 10);
+        QCOMPARE(schemaDefinitions(m_ws), schema);
+        verifyIndexes();
+
+        // A smaller second archive into the same tables (with a duplicate id, which the unique index
+        // still catches while the secondary indexes are away).
+        ArchiveSpec small;
+        small.exportId = QStringLiteral("second");
+        small.audit = {};
+        small.transactions = manyTransactions(200, 3999); // X3999 is there already
+        const QString b = tmp(QStringLiteral("b.sea.zip"));
+        QVERIFY(writeArchive(b, small));
+        const ImportResult r2 = import(b, 1 << 17, ratio);
+        QCOMPARE(r2.outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(r2.bulkIndexes, secondBulk ? 5 : 0); // transactions only
+        QCOMPARE(r2.transactions, 199);
+        QCOMPARE(r2.quarantined, 1);
+        QCOMPARE(schemaDefinitions(m_ws), schema);
+        verifyIndexes();
+        QCOMPARE(count("SELECT count(*) FROM transactions"), 3000 + 199);
+        QCOMPARE(entityStatsMismatches(), 0);
+    }
+
+    // DROP INDEX deletes an index's sqlite_stat1 rows: a workspace that was ANALYZEd keeps them.
+    void bulkIndexBuildKeepsStatistics()
+    {
+        const QString a = tmp(QStringLiteral("a.sea.zip"));
+        QVERIFY(writeArchive(a, ArchiveSpec()));
+        QCOMPARE(import(a, 1 << 17, -1).outcome, ImportResult::Outcome::Imported);
+        const auto stats = [&] {
+            auto ws = Workspace::open(m_ws);
+            auto q = ws->db().prepare("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx");
+            QStringList out;
+            while (q && q->step() == Statement::StepResult::Row)
+                out << q->columnText(0) + u' ' + q->columnText(1) + u' ' + q->columnText(2);
+            return out;
+        };
+        QVERIFY(Workspace::open(m_ws)->db().exec("ANALYZE"));
+        const QStringList before = stats();
+        QVERIFY(before.join(u'\n').contains(u"transactions transactions_debtor "));
+        ArchiveSpec big;
+        big.exportId = QStringLiteral("big");
+        big.audit = {};
+        big.transactions = manyTransactions(100);
+        const QString b = tmp(QStringLiteral("b.sea.zip"));
+        QVERIFY(writeArchive(b, big));
+        const ImportResult r = import(b, 1 << 17, 0);
+        QCOMPARE(r.outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(r.bulkIndexes, 5);
+        QCOMPARE(stats(), before);
+        verifyIndexes();
+    }
+
+    // A rejection or a cancel while the indexes are dropped (during the load, or while CREATE INDEX
+    // runs) rolls back to the workspace as it was: same rows, same schema, complete indexes.
+    void bulkIndexBuildInterrupted_data()
+    {
+        QTest::addColumn<QString>("cancelDuring"); ///< cancel while a statement that starts so runs; empty: reject
+        QTest::addRow("rejected after the load") << QString();
+        QTest::addRow("cancelled during the load") << QStringLiteral("INSERT INTO transactions(");
+        QTest::addRow("cancelled while an index is created") << QStringLiteral("CREATE INDEX");
+    }
+    void bulkIndexBuildInterrupted()
+    {
+        QFETCH(QString, cancelDuring);
+        const bool reject = cancelDuring.isEmpty();
+        ArchiveSpec first;
+        first.tenantId = QStringLiteral("T9000");
+        first.exportId = QStringLiteral("baseline");
+        const QString base = tmp(QStringLiteral("base.sea.zip"));
+        QVERIFY(writeArchive(base, first));
+        QCOMPARE(import(base).outcome, ImportResult::Outcome::Imported);
+        const QByteArray before = workspaceDigest(m_ws);
+        const QStringList schemaBefore = schemaDefinitions(m_ws);
+
+        ArchiveSpec spec;
+        spec.transactions = manyTransactions(30000);
+        const QString good = tmp(QStringLiteral("good.sea.zip"));
+        QVERIFY(writeArchive(good, spec));
+        if (reject) // the producer finds the mismatch only after every row was inserted
+            spec.manifestHook = [](QJsonObject &m) { setFileKey(m, 1, QStringLiteral("records"), 30001); };
+        const QString path = tmp(QStringLiteral("big.sea.zip"));
+        QVERIFY(writeArchive(path, spec));
+
+        ImportResult r;
+        bool cancelled = false;
+        {
+            auto ws = Workspace::open(m_ws);
+            sqlite3 *h = ws->db().handle();
+            const QByteArray prefix = cancelDuring.toUtf8();
+            const CancelFn cancel = [&] {
+                // Polled between batches and by SQLite's progress handler inside a running statement.
+                for (sqlite3_stmt *s = sqlite3_next_stmt(h, nullptr); s && !reject && !cancelled; s = sqlite3_next_stmt(h, s))
+                    cancelled = sqlite3_stmt_busy(s) && QByteArrayView(sqlite3_sql(s)).startsWith(prefix);
+                return cancelled;
+            };
+            r = importArchive(*ws, { path, QStringLiteral("tester"), &m_keyring }, {}, cancel);
+        }
+        QCOMPARE(ImportResult::outcomeName(r.outcome), reject ? QStringLiteral("rejected") : QStringLiteral("cancelled"));
+        if (reject)
+            QVERIFY2(r.message.contains(u"holds 30000 records, the manifest states 30001"), qPrintable(r.message));
+        else
+            QVERIFY(cancelled);
+        QCOMPARE(r.bulkIndexes, 0);
+        QCOMPARE(workspaceDigest(m_ws), before);
+        QCOMPARE(schemaDefinitions(m_ws), schemaBefore);
+        verifyIndexes();
+
+        // The good archive afterwards takes the bulk path to the end.
+        const ImportResult again = import(good);
+        QCOMPARE(again.outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(again.bulkIndexes, 10);
+        QCOMPARE(schemaDefinitions(m_ws), schemaBefore);
+        verifyIndexes();
     }
 
     void cancelLeavesNothing()
