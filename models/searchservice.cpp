@@ -505,6 +505,33 @@ SearchHit readHit(const Statement &q, HitKind k)
 
 SearchKey keyOf(const SearchHit &h, SearchSort s) { return SearchKey::of(h, s); }
 
+/// Steps `q` to its end, appending each row as a hit of kind `k`: the number appended, or the error.
+Result<int64_t> appendHits(SqliteDb &db, Statement &q, HitKind k, QVector<SearchHit> &out)
+{
+    int64_t n = 0;
+    for (;;) {
+        const auto r = q.step();
+        if (r == Statement::StepResult::Done)
+            return n;
+        if (r != Statement::StepResult::Row)
+            return Error(Error::Code::Database, tr("The search failed"), db.lastError());
+        out.push_back(readHit(q, k));
+        ++n;
+    }
+}
+
+/// Sorts `hits` in `sort` order (ties by kind, then row id) and keeps the first `limit`.
+void sortAndTrim(QVector<SearchHit> &hits, SearchSort sort, int limit)
+{
+    const bool desc = sort == SearchSort::TimeDesc || sort == SearchSort::AmountDesc;
+    std::sort(hits.begin(), hits.end(), [&](const SearchHit &a, const SearchHit &b) {
+        const SearchKey ka = keyOf(a, sort), kb = keyOf(b, sort);
+        return desc ? kb.tie() < ka.tie() : ka.tie() < kb.tie();
+    });
+    if (hits.size() > limit)
+        hits.resize(limit);
+}
+
 /// Rows first..last (inclusive) of a table belong to `tenant`.
 struct RowidRange
 {
@@ -757,7 +784,6 @@ Result<std::optional<QVector<SearchHit>>> walkNewestFirst(SqliteDb &db, const Co
     if (!q)
         return q.error();
     const auto key = [](const SearchHit &h) { return SearchKey::of(h, SearchSort::TimeDesc); };
-    const auto newer = [&](const SearchHit &x, const SearchHit &y) { return key(y).tie() < key(x).tie(); };
     QVector<SearchHit> page;
     for (const Archive &ar : archives) {
         if (page.size() == limit && ar.tsMax < page.constLast().utcMs)
@@ -771,17 +797,10 @@ Result<std::optional<QVector<SearchHit>>> walkNewestFirst(SqliteDb &db, const Co
             q->bind(n + 1, ar.first);
             q->bind(n + 2, upper);
             q->bind(n + 3, batch);
-            int64_t got = 0;
-            for (;;) {
-                const auto r = q->step();
-                if (r == Statement::StepResult::Done)
-                    break;
-                if (r != Statement::StepResult::Row)
-                    return Error(Error::Code::Database, tr("The search failed"), db.lastError());
-                walked.push_back(readHit(*q, k));
-                ++got;
-            }
-            if (got < batch)
+            const auto got = appendHits(db, *q, k, walked);
+            if (!got)
+                return got.error();
+            if (*got < batch)
                 break; // the archive's hits are all read
             // The last hit walked that is in time order bounds everything below it.
             auto it = std::find_if(walked.crbegin(), walked.crend(), [&](const SearchHit &h) { return !exception.contains(h.rowId); });
@@ -798,9 +817,7 @@ Result<std::optional<QVector<SearchHit>>> walkNewestFirst(SqliteDb &db, const Co
             batch = std::min<int64_t>(batch * 4, 100000);
         }
         page += walked;
-        std::sort(page.begin(), page.end(), newer);
-        if (page.size() > limit)
-            page.resize(limit);
+        sortAndTrim(page, SearchSort::TimeDesc, limit);
     }
     return std::optional<QVector<SearchHit>>(std::move(page));
 }
@@ -857,25 +874,13 @@ Result<std::optional<QVector<SearchHit>>> eventPageFromCells(SqliteDb &db, const
             q->bind(3, day * kDayMs);
             q->bind(4, day * kDayMs + kDayMs);
             bindAll(*q, p.binds, 5);
-            for (;;) {
-                const auto r = q->step();
-                if (r == Statement::StepResult::Done)
-                    break;
-                if (r != Statement::StepResult::Row)
-                    return Error(Error::Code::Database, tr("The search failed"), db.lastError());
-                hits.push_back(readHit(*q, HitKind::Event));
-            }
+            if (auto got = appendHits(db, *q, HitKind::Event, hits); !got)
+                return got.error();
         }
         if (hits.size() >= limit)
             break;
     }
-    const SearchSort sort = desc ? SearchSort::TimeDesc : SearchSort::TimeAsc;
-    std::sort(hits.begin(), hits.end(), [&](const SearchHit &a, const SearchHit &b) {
-        const SearchKey ka = SearchKey::of(a, sort), kb = SearchKey::of(b, sort);
-        return desc ? kb.tie() < ka.tie() : ka.tie() < kb.tie();
-    });
-    if (hits.size() > limit)
-        hits.resize(limit);
+    sortAndTrim(hits, desc ? SearchSort::TimeDesc : SearchSort::TimeAsc, limit);
     return std::optional<QVector<SearchHit>>(std::move(hits));
 }
 
@@ -1146,14 +1151,8 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
                 return q.error();
             bindAll(*q, binds);
             QVector<SearchHit> found;
-            for (;;) {
-                const auto r = q->step();
-                if (r == Statement::StepResult::Done)
-                    break;
-                if (r != Statement::StepResult::Row)
-                    return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
-                found.push_back(readHit(*q, k));
-            }
+            if (auto got = appendHits(m_db, *q, k, found); !got)
+                return got.error();
             if (inWindow && found.size() < limit) { // too few in the window: they need not be the first
                 const int64_t next = found.isEmpty() ? 0 : windowRows * limit * 2 / found.size();
                 windowRows = windowRows == kWindow && next <= kMaxWindow ? next : 0;
@@ -1174,12 +1173,7 @@ Result<QVector<SearchHit>> SearchService::page(const CompiledSearch &search, Sea
             break;
         }
     }
-    std::sort(hits.begin(), hits.end(), [&](const SearchHit &a, const SearchHit &b) {
-        const SearchKey ka = keyOf(a, sort), kb = keyOf(b, sort);
-        return desc ? kb.tie() < ka.tie() : ka.tie() < kb.tie();
-    });
-    if (hits.size() > limit)
-        hits.resize(limit);
+    sortAndTrim(hits, sort, limit);
     return hits;
 }
 
