@@ -1221,8 +1221,12 @@ public:
             if (res == Statement::StepResult::Done) {
                 if (b.kind == RowKind::Event) {
                     ++events;
+                    cells.addEvent(m_db.lastInsertRowId(), n[ev::TsUtc], b.view(s[ev::ActorRole]), b.view(s[ev::Action]),
+                                   b.view(s[ev::Outcome]));
                 } else if (b.kind == RowKind::Transaction) {
                     ++transactions;
+                    cells.addTransaction(m_db.lastInsertRowId(), n[tx::TsUtc], b.view(s[tx::Currency]), b.view(s[tx::Channel]),
+                                         b.view(s[tx::Status]), n[tx::AmountE4]);
                     if (!addTotal(b.view(s[tx::Currency]), n[tx::AmountE4]))
                         return Error(Error::Code::Archive,
                                      tr("%1:%2: the sum of %3 amounts overflows").arg(QString::fromUtf8(file)).arg(n[0]).arg(QString::fromUtf8(b.view(s[tx::Currency]))));
@@ -1252,6 +1256,8 @@ public:
     }
 
     int64_t events = 0, transactions = 0, accounts = 0, quarantined = 0;
+    /// Search cells and time order of the rows inserted (docs/search.md, schema 6).
+    searchcells::Collector cells;
     int64_t entityCpuNs = 0; ///< CPU time spent writing entity_stats (phase log)
     /// Events and transactions refused as duplicates: their entities were summed on the producer
     /// thread anyway, so entity_stats of this institution are rebuilt from the tables at the end.
@@ -1790,9 +1796,7 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
         return dbFail(st.error().message, st.error().detail);
     qCDebug(lcImport).noquote() << "timeline rollups" << phase.restart();
     // Search count cells over the same rows (docs/search.md).
-    if (auto st = searchcells::add(db, *maxEvent, *maxTxn); !st)
-        return dbFail(tr("Cannot update the search counts"), st.error().detail);
-    if (auto st = searchcells::addTimeOrder(db, res.archiveId, *maxEvent, *maxTxn); !st)
+    if (auto st = inserter.cells.write(db, m.tenantId, res.archiveId); !st)
         return dbFail(tr("Cannot update the search counts"), st.error().detail);
     db.exec(kLoadCacheSize);
     qCDebug(lcImport).noquote() << "search cells" << phase.restart();

@@ -5,6 +5,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <QByteArrayView>
+#include <QString>
 
 namespace casebook {
 
@@ -30,20 +36,37 @@ int lastBucket();
 /// floor(ms / kDayMs).
 inline int64_t dayOf(int64_t ms) { return ms >= 0 ? ms / kDayMs : -((-(ms + 1)) / kDayMs) - 1; }
 
-/// Adds cells for the events with id > afterEventId and the transactions with id > afterTransactionId.
-/// Call inside the transaction that inserted those rows (the importer does, beside the timeline
-/// rollups), so cells and rows commit or roll back together.
-Status add(SqliteDb &db, int64_t afterEventId, int64_t afterTransactionId);
-
 /// Archives with more time-order exceptions than this are not walked newest-first (their exception
 /// ids are not kept).
 inline constexpr int64_t kMaxTimeExceptions = 10000;
 
-/// Records the time order of archive `archiveId`'s new rows (ids above the two given): the rows that
-/// are earlier than some row with a smaller id (time_order_exceptions, when at most
-/// kMaxTimeExceptions), their number and the latest time per kind (archives.*_time_exceptions,
-/// *_ts_max). Same transaction as the rows. See resources/sql/0006_search_cells.sql.
-Status addTimeOrder(SqliteDb &db, int64_t archiveId, int64_t afterEventId, int64_t afterTransactionId);
+/// The search cells and the time order of one archive's rows, gathered while the importer inserts
+/// them (in id order, only rows the database accepted), then written in the same transaction. Same
+/// results as the migration's statements (resources/sql/0006_search_cells.sql), without another pass
+/// over the rows.
+class Collector
+{
+public:
+    /// Empty texts are NULL, as the importer binds them.
+    void addEvent(int64_t id, int64_t tsUtcMs, QByteArrayView role, QByteArrayView action, QByteArrayView outcome);
+    void addTransaction(int64_t id, int64_t tsUtcMs, QByteArrayView currency, QByteArrayView channel, QByteArrayView status,
+                        int64_t amountE4);
+    /// Appends the cells to search_cells_*, the exceptions to time_order_exceptions (at most
+    /// kMaxTimeExceptions per kind) and sets archives.*_time_exceptions / *_ts_max of `archiveId`.
+    Status write(SqliteDb &db, const QString &tenant, int64_t archiveId) const;
+
+private:
+    struct TimeOrder
+    {
+        bool any = false;
+        int64_t maxTs = 0;
+        int64_t count = 0;
+        std::vector<int64_t> ids;
+        void add(int64_t id, int64_t ts);
+    };
+    std::unordered_map<std::string, int64_t> m_cells[2]; ///< encoded key (see searchcells.cpp) → rows
+    TimeOrder m_order[2];
+};
 
 } // namespace searchcells
 } // namespace casebook

@@ -148,7 +148,8 @@ private slots:
     /// and again after the migration rebuilt them from the rows.
     void cellsEqualRows()
     {
-        checkCellsEqualRows();
+        checkCellsEqualRows(); // as the importer wrote them
+        checkTimeOrder();
         {
             // Several archives of one institution append their own cells (T9001's 2026-01-06 is in both).
             auto w = Workspace::open(m_ws);
@@ -169,7 +170,8 @@ private slots:
         auto w = Workspace::open(m_ws); // migrates to 6: the backfill
         QVERIFY(w);
         QCOMPARE(*w->db().queryInt("PRAGMA user_version"), Workspace::latestSchemaVersion());
-        checkCellsEqualRows();
+        checkCellsEqualRows(); // as the migration built them
+        checkTimeOrder();
     }
 
     void edgeQueries_data()
@@ -359,43 +361,7 @@ private slots:
 
     /// time_order_exceptions and the per-archive figures equal a brute-force pass over each archive's
     /// rows in id order.
-    void timeOrderExceptions()
-    {
-        auto w = Workspace::open(m_ws);
-        QVERIFY(w);
-        SqliteDb &db = w->db();
-        for (int kind = 0; kind < 2; ++kind) {
-            const QByteArray t = kind == 0 ? "events" : "transactions";
-            QSet<int64_t> expected;
-            QMap<int64_t, int64_t> perArchive, tsMax;
-            QMap<int64_t, int64_t> running;
-            auto q = db.prepare(QByteArray("SELECT id, archive_id, ts_utc_ms FROM " + t + " ORDER BY id"));
-            QVERIFY(q);
-            while (q->step() == Statement::StepResult::Row) {
-                const int64_t id = q->columnInt(0), archive = q->columnInt(1), ts = q->columnInt(2);
-                if (running.contains(archive) && ts < running[archive]) {
-                    expected.insert(id);
-                    ++perArchive[archive];
-                }
-                running[archive] = std::max(running.value(archive, ts), ts);
-                tsMax[archive] = running[archive];
-            }
-            QSet<int64_t> stored;
-            auto e = db.prepare(QByteArray("SELECT row_id FROM time_order_exceptions WHERE kind = " + QByteArray::number(kind)));
-            while (e->step() == Statement::StepResult::Row)
-                stored.insert(e->columnInt(0));
-            QCOMPARE(stored, expected);
-            auto a = db.prepare(QByteArray("SELECT id, " + t + "_time_exceptions, " + t + "_ts_max FROM archives"));
-            while (a->step() == Statement::StepResult::Row) {
-                QCOMPARE(a->columnInt(1), perArchive.value(a->columnInt(0)));
-                QCOMPARE(a->columnIsNull(2), !tsMax.contains(a->columnInt(0)));
-                if (!a->columnIsNull(2))
-                    QCOMPARE(a->columnInt(2), tsMax.value(a->columnInt(0)));
-            }
-            if (kind == 1)
-                QVERIFY(expected.size() >= 3); // R3 and R5 of the reversed archive, A9
-        }
-    }
+    void timeOrderExceptions() { checkTimeOrder(); }
 
     /// First pages newest first: the per-archive walk gives exactly the general plan's hits, for
     /// common and rare words, prefixes, CJK, filters and scopes, page sizes 1 to 500; also when an
@@ -512,6 +478,44 @@ private:
         if (!same)
             qWarning() << query << "cells" << a->events << a->transactions << "rows" << b->events << b->transactions;
         return same;
+    }
+
+    void checkTimeOrder()
+    {
+        auto w = Workspace::open(m_ws);
+        QVERIFY(w);
+        SqliteDb &db = w->db();
+        for (int kind = 0; kind < 2; ++kind) {
+            const QByteArray t = kind == 0 ? "events" : "transactions";
+            QSet<int64_t> expected;
+            QMap<int64_t, int64_t> perArchive, tsMax;
+            QMap<int64_t, int64_t> running;
+            auto q = db.prepare(QByteArray("SELECT id, archive_id, ts_utc_ms FROM " + t + " ORDER BY id"));
+            QVERIFY(q);
+            while (q->step() == Statement::StepResult::Row) {
+                const int64_t id = q->columnInt(0), archive = q->columnInt(1), ts = q->columnInt(2);
+                if (running.contains(archive) && ts < running[archive]) {
+                    expected.insert(id);
+                    ++perArchive[archive];
+                }
+                running[archive] = std::max(running.value(archive, ts), ts);
+                tsMax[archive] = running[archive];
+            }
+            QSet<int64_t> stored;
+            auto e = db.prepare(QByteArray("SELECT row_id FROM time_order_exceptions WHERE kind = " + QByteArray::number(kind)));
+            while (e->step() == Statement::StepResult::Row)
+                stored.insert(e->columnInt(0));
+            QCOMPARE(stored, expected);
+            auto a = db.prepare(QByteArray("SELECT id, " + t + "_time_exceptions, " + t + "_ts_max FROM archives"));
+            while (a->step() == Statement::StepResult::Row) {
+                QCOMPARE(a->columnInt(1), perArchive.value(a->columnInt(0)));
+                QCOMPARE(a->columnIsNull(2), !tsMax.contains(a->columnInt(0)));
+                if (!a->columnIsNull(2))
+                    QCOMPARE(a->columnInt(2), tsMax.value(a->columnInt(0)));
+            }
+            if (kind == 1)
+                QVERIFY(expected.size() >= 3); // R3 and R5 of the reversed archive, A9
+        }
     }
 
     void checkCellsEqualRows()
