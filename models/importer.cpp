@@ -222,6 +222,10 @@ public:
     /// and hands the result to `sink` in pieces of at most `piece` entries. An error from `sink` stops.
     Status merge(size_t piece, const std::function<Status(std::vector<EntityEntry> &&)> &sink)
     {
+        // Every run has a read buffer while they are merged: its size shrinks with the number of runs
+        // (64 KiB each up to 128 runs, 4 KiB at 2048 and more), so the merge's memory stays near 8 MiB
+        // rather than growing by 64 KiB per run.
+        m_chunk = std::clamp<qint64>(qint64(8 << 20) / qint64(std::max<size_t>(m_runs.size(), 1)), 4 << 10, 64 << 10);
         std::vector<Reader> readers;
         readers.reserve(m_runs.size());
         for (const auto &[from, to] : m_runs)
@@ -265,10 +269,12 @@ public:
             auto more = next(readers[size_t(r)]);
             if (!more)
                 return more.error();
-            if (*more)
+            if (*more) {
                 std::push_heap(heap.begin(), heap.end(), after);
-            else
+            } else {
                 heap.pop_back();
+                readers[size_t(r)].buf = QByteArray(); // this run is done: free its buffer now
+            }
         }
         m_runs.clear();
         m_file.resize(0);
@@ -291,6 +297,7 @@ private:
         const uint32_t n = uint32_t(b.size());
         buf.append(reinterpret_cast<const char *>(&n), sizeof n).append(b);
     }
+    qint64 m_chunk = 64 << 10; ///< bytes read per refill of a run's buffer (see merge())
     Error writeError() const { return Error(Error::Code::Io, tr("Cannot write a temporary file for linked entities: %1").arg(m_file.errorString())); }
 
     /// Makes `n` bytes available at r.buf[r.at]; false at the end of the run.
@@ -299,7 +306,7 @@ private:
         const qsizetype have = r.buf.size() - r.at;
         if (have >= n)
             return true;
-        const qint64 want = std::min<qint64>(r.end - r.pos, std::max<qint64>(n - have, 64 << 10));
+        const qint64 want = std::min<qint64>(r.end - r.pos, std::max<qint64>(n - have, m_chunk));
         if (want < n - have)
             return false;
         r.buf.remove(0, r.at);

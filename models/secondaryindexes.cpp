@@ -54,8 +54,14 @@ Status SecondaryIndexes::drop(SqliteDb &db, const QString &table)
         auto stats = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('sqlite_stat1', 'sqlite_stat4')");
         if (!stats)
             return stats.error();
-        while (stats->step() == Statement::StepResult::Row)
+        for (;;) {
+            const auto r = stats->step();
+            if (r == Statement::StepResult::Done)
+                break;
+            if (r != Statement::StepResult::Row) // an error must not pass for "no statistics": they would be lost
+                return Error(Error::Code::Database, tr("Cannot read the index statistics"), db.lastError());
             m_statTables.push_back(stats->columnText(0));
+        }
         for (const QString &st : std::as_const(m_statTables))
             if (auto s = db.exec(QByteArray("CREATE TEMP TABLE IF NOT EXISTS " + savedStatTable(st).sliced(5) + " AS SELECT * FROM main."
                                             + st.toUtf8() + " WHERE 0"));
