@@ -668,15 +668,38 @@ private Q_SLOTS:
         QVERIFY(writeArchive(path, spec));
 
         ImportResult r;
-        bool cancelled = false;
+        bool cancelled = false, droppedSeen = false, readerSawIndex = false;
         {
             auto ws = Workspace::open(m_ws);
             sqlite3 *h = ws->db().handle();
             const QByteArray prefix = cancelDuring.toUtf8();
+            const auto count = [](sqlite3 *db, const char *sql) {
+                sqlite3_stmt *q = nullptr;
+                int n = -1;
+                if (sqlite3_prepare_v2(db, sql, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+                    n = sqlite3_column_int(q, 0);
+                sqlite3_finalize(q);
+                return n;
+            };
+            const char *indexRows = "SELECT count(*) FROM main.sqlite_schema WHERE name = 'transactions_debtor'";
             const CancelFn cancel = [&] {
                 // Polled between batches and by SQLite's progress handler inside a running statement.
-                for (sqlite3_stmt *s = sqlite3_next_stmt(h, nullptr); s && !reject && !cancelled; s = sqlite3_next_stmt(h, s))
-                    cancelled = sqlite3_stmt_busy(s) && QByteArrayView(sqlite3_sql(s)).startsWith(prefix);
+                bool busy = false;
+                for (sqlite3_stmt *s = sqlite3_next_stmt(h, nullptr); s; s = sqlite3_next_stmt(h, s)) {
+                    busy = busy || sqlite3_stmt_busy(s);
+                    if (!reject && !cancelled)
+                        cancelled = sqlite3_stmt_busy(s) && QByteArrayView(sqlite3_sql(s)).startsWith(prefix);
+                }
+                // Between batches (no statement running, so this connection may be used): once the
+                // index is gone on the importing connection, a reader of the workspace must still see
+                // it, since the DROP is part of the uncommitted transaction.
+                if (!busy && !droppedSeen && count(h, indexRows) == 0) {
+                    droppedSeen = true;
+                    sqlite3 *reader = nullptr;
+                    if (sqlite3_open_v2(m_ws.toUtf8().constData(), &reader, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
+                        readerSawIndex = count(reader, indexRows) == 1;
+                    sqlite3_close(reader);
+                }
                 return cancelled;
             };
             r = importArchive(*ws, { path, QStringLiteral("tester"), &m_keyring }, {}, cancel);
@@ -687,6 +710,8 @@ private Q_SLOTS:
         else
             QVERIFY(cancelled);
         QCOMPARE(r.bulkIndexes, 0);
+        QVERIFY(droppedSeen); // the bulk path was taken: the indexes were dropped during the load
+        QVERIFY(readerSawIndex); // and a concurrent reader saw them all along
         QCOMPARE(workspaceDigest(m_ws), before);
         QCOMPARE(schemaDefinitions(m_ws), schemaBefore);
         verifyIndexes();
