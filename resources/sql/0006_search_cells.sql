@@ -8,7 +8,9 @@
 -- amount_e4 <= 0, otherwise 1 + 3 * (digits - 1) + (0 if the leading digit is 1, 1 if 2-4, 2 if 5-9):
 -- buckets start at 1, 2 and 5 times a power of ten (in e4 units), so round amounts are bucket edges.
 -- Each archive appends its own cells (no merge: a count sums all cells of a group), written by the
--- importer in the archive's transaction with the statements below (models/searchcells.cpp).
+-- importer in the archive's transaction: it counts the rows it inserts (searchcells::Collector in
+-- models/searchcells.cpp) to the same result as the statements below, which build the cells of an
+-- older workspace.
 
 CREATE TABLE search_cells_events (
     tenant_id  TEXT NOT NULL,
