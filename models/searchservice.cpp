@@ -505,19 +505,30 @@ SearchHit readHit(const Statement &q, HitKind k)
 
 SearchKey keyOf(const SearchHit &h, SearchSort s) { return SearchKey::of(h, s); }
 
+/// Steps `q` to its end, calling `row` for each row; a step error becomes "The search failed".
+Status forEachRow(SqliteDb &db, Statement &q, const std::function<void(const Statement &)> &row)
+{
+    for (;;) {
+        const auto r = q.step();
+        if (r == Statement::StepResult::Done)
+            return ok();
+        if (r != Statement::StepResult::Row)
+            return Error(Error::Code::Database, tr("The search failed"), db.lastError());
+        row(q);
+    }
+}
+
 /// Steps `q` to its end, appending each row as a hit of kind `k`: the number appended, or the error.
 Result<int64_t> appendHits(SqliteDb &db, Statement &q, HitKind k, QVector<SearchHit> &out)
 {
     int64_t n = 0;
-    for (;;) {
-        const auto r = q.step();
-        if (r == Statement::StepResult::Done)
-            return n;
-        if (r != Statement::StepResult::Row)
-            return Error(Error::Code::Database, tr("The search failed"), db.lastError());
-        out.push_back(readHit(q, k));
-        ++n;
-    }
+    if (auto st = forEachRow(db, q, [&](const Statement &r) {
+            out.push_back(readHit(r, k));
+            ++n;
+        });
+        !st)
+        return st.error();
+    return n;
 }
 
 /// Sorts `hits` in `sort` order (ties by kind, then row id) and keeps the first `limit`.
@@ -607,14 +618,7 @@ Status countFromCells(SqliteDb &db, const CompiledSearch::Part &p, HitKind k, QM
         if (!q)
             return q.error();
         bindAll(*q, binds);
-        for (;;) {
-            const auto r = q->step();
-            if (r == Statement::StepResult::Done)
-                return ok();
-            if (r != Statement::StepResult::Row)
-                return Error(Error::Code::Database, tr("The search failed"), db.lastError());
-            map[q->columnText(0)] += sign * q->columnInt(1);
-        }
+        return forEachRow(db, *q, [&](const Statement &r) { map[r.columnText(0)] += sign * r.columnInt(1); });
     };
     const bool amountBounded = txn && (aLo != kMin || aHi != kMax);
 
@@ -852,14 +856,9 @@ Result<std::optional<QVector<SearchHit>>> eventPageFromCells(SqliteDb &db, const
         QString tenant, action;
     };
     QVector<Group> groups;
-    for (;;) {
-        const auto r = g->step();
-        if (r == Statement::StepResult::Done)
-            break;
-        if (r != Statement::StepResult::Row)
-            return Error(Error::Code::Database, tr("The search failed"), db.lastError());
-        groups.push_back({ g->columnInt(0), g->columnText(1), g->columnText(2) });
-    }
+    if (auto st = forEachRow(db, *g, [&](const Statement &r) { groups.push_back({ r.columnInt(0), r.columnText(1), r.columnText(2) }); });
+        !st)
+        return st.error();
     auto q = db.prepare(QByteArray(QByteArray("SELECT ") + kEventColumns + " FROM events x WHERE x.tenant_id = ? AND x.action = ? AND "
                                    "x.ts_utc_ms >= ? AND x.ts_utc_ms < ? AND (" + p.where + ")"));
     if (!q)
@@ -1034,16 +1033,13 @@ Result<SearchCounts> SearchService::count(const CompiledSearch &search) const
         if (!q)
             return q.error();
         bindAll(*q, p.binds);
-        for (;;) {
-            const auto r = q->step();
-            if (r == Statement::StepResult::Done)
-                break;
-            if (r != Statement::StepResult::Row)
-                return Error(Error::Code::Database, tr("The search failed"), m_db.lastError());
-            const int64_t n = q->columnInt(1);
-            map.insert(q->columnText(0), n);
+        const auto st = forEachRow(m_db, *q, [&](const Statement &r) {
+            const int64_t n = r.columnInt(1);
+            map.insert(r.columnText(0), n);
             total += n;
-        }
+        });
+        if (!st)
+            return st.error();
     }
     return out;
 }

@@ -175,4 +175,14 @@ std::optional<Workspace> openWorkspace(const QString &path, bool readOnly)
     return std::move(*ws);
 }
 
+std::optional<WorkspaceInfo> readInfo(const Workspace &ws)
+{
+    auto info = ws.info();
+    if (!info) {
+        err() << "casebook-cli: " << info.error().text() << "\n";
+        return std::nullopt;
+    }
+    return std::move(*info);
+}
+
 } // namespace casebook::cli

@@ -70,6 +70,8 @@ int fail(const Error &e);
 /// Opens the workspace at `path` (read-only without migration, or read-write); on failure prints
 /// "casebook-cli: <error text>" and returns nothing: the caller returns ExitFailure.
 std::optional<Workspace> openWorkspace(const QString &path, bool readOnly);
+/// The workspace's institutions and archives; on failure prints the error and returns nothing.
+std::optional<WorkspaceInfo> readInfo(const Workspace &ws);
 
 // The commands: each takes the arguments after its name and returns the exit code.
 int cmdInit(const QStringList &args);

@@ -21,11 +21,9 @@ int cmdInfo(const QStringList &args)
     auto ws = openWorkspace(a.positional[0], true);
     if (!ws)
         return ExitFailure;
-    auto info = ws->info();
-    if (!info) {
-        err() << "casebook-cli: " << info.error().text() << "\n";
+    const auto info = readInfo(*ws);
+    if (!info)
         return ExitFailure;
-    }
     if (a.options.contains(QStringLiteral("json"))) {
         QJsonArray tenants;
         for (const TenantSummary &t : info->tenants) {

@@ -65,11 +65,9 @@ int cmdTimeline(const QStringList &args)
     auto ws = openWorkspace(a.positional[0], true);
     if (!ws)
         return ExitFailure;
-    auto info = ws->info();
-    if (!info) {
-        err() << "casebook-cli: " << info.error().text() << "\n";
+    const auto info = readInfo(*ws);
+    if (!info)
         return ExitFailure;
-    }
     QStringList zones;
     for (const TenantSummary &t : info->tenants) {
         if (!req.tenants.isEmpty() && !req.tenants.contains(t.id))
