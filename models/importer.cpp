@@ -19,6 +19,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -111,6 +112,15 @@ struct QuarantineItem
     QByteArray raw;
 };
 
+QString quoted(QByteArrayView v) { return u'"' + QString::fromUtf8(v.first(std::min<qsizetype>(v.size(), 80))) + u'"'; }
+
+/// The folder of the workspace file open on `db`; empty for an in-memory or temporary database.
+QString workspaceFolder(SqliteDb &db)
+{
+    const char *file = sqlite3_db_filename(db.handle(), "main");
+    return file && *file ? QFileInfo(QString::fromUtf8(file)).absolutePath() : QString();
+}
+
 /// Linked-entity aggregates (entity_stats rows) of a run of rows, sorted by key so the consumer
 /// writes the b-tree in order. Keyed by kind \x1f key \x1f currency.
 struct EntityEntry
@@ -161,7 +171,7 @@ private:
         m_key.clear();
         m_key.append(kind).append('\x1f').append(key.data(), key.size()).append('\x1f').append(currency.data(), currency.size());
         EntityEntry &a = m_map[m_key];
-        if (a.count == 0)
+        if (a.count == 0 || display.compare(a.display) < 0)
             a.display = display.toByteArray();
         ++a.count;
         a.first = std::min(a.first, ts);
@@ -187,6 +197,12 @@ private:
 class EntitySpill
 {
 public:
+    /// Runs go to a hidden temporary file in `dir` (the workspace's folder, which has room for the
+    /// data, where the system's temporary folder is often memory); QDir::tempPath() when empty.
+    explicit EntitySpill(const QString &dir)
+        : m_file((dir.isEmpty() ? QDir::tempPath() : dir) + QStringLiteral("/.casebook-entities-XXXXXX"))
+    {
+    }
     bool isEmpty() const { return m_runs.empty(); }
 
     /// Appends a run (sorted by key, keys unique).
@@ -218,7 +234,7 @@ public:
         return ok();
     }
 
-    /// Merges the runs in key order (sums of equal keys added, the display of the earliest run kept)
+    /// Merges the runs in key order (sums of equal keys added, the smallest display kept)
     /// and hands the result to `sink` in pieces of at most `piece` entries. An error from `sink` stops.
     Status merge(size_t piece, const std::function<Status(std::vector<EntityEntry> &&)> &sink)
     {
@@ -255,8 +271,14 @@ public:
                 sum.count += e.count;
                 sum.first = std::min(sum.first, e.first);
                 sum.last = std::max(sum.last, e.last);
-                if (!money::addChecked(sum.sumE4, e.sumE4))
-                    return Error(Error::Code::Archive, tr("the sum of the amounts of %1 overflows").arg(QString::fromUtf8(e.display)));
+                if (e.display < sum.display)
+                    sum.display = std::move(e.display);
+                if (!money::addChecked(sum.sumE4, e.sumE4)) {
+                    const qsizetype s2 = e.key.lastIndexOf('\x1f');
+                    return Error(Error::Code::Archive, tr("linked entities: the sum of the amounts of %1 %2 in %3 overflows")
+                                                           .arg(QString::fromUtf8(e.key.first(e.key.indexOf('\x1f'))), quoted(QByteArrayView(sum.display)),
+                                                                QString::fromUtf8(e.key.sliced(s2 + 1))));
+                }
             } else {
                 if (out.size() >= piece) { // keys come in order: the entries so far are complete
                     if (auto st = sink(std::move(out)); !st)
@@ -461,7 +483,6 @@ bool isCurrencyCode(QByteArrayView s)
     return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-QString quoted(QByteArrayView v) { return u'"' + QString::fromUtf8(v.first(std::min<qsizetype>(v.size(), 80))) + u'"'; }
 
 // ---------------------------------------------------------------------------------------------
 // Per-file parsers. Each consumes chunks and emits rows/quarantine items into the current batch.
@@ -482,12 +503,13 @@ public:
 class Producer final : public ArchiveVisitor
 {
 public:
-    Producer(const Manifest &m, const QTimeZone &zone, BatchQueue &q, std::atomic_bool &stop, int entityChunk)
+    Producer(const Manifest &m, const QTimeZone &zone, BatchQueue &q, std::atomic_bool &stop, int entityChunk, const QString &spillDir)
         : m_entityChunk(std::max(1, entityChunk))
         , m_manifest(m)
         , m_zone(zone)
         , m_queue(q)
         , m_stop(stop)
+        , m_spill(spillDir)
     {
         for (int i = 0; i < m.files.size(); ++i)
             m_index.insert(m.files[i].path, i);
@@ -1172,7 +1194,8 @@ public:
         auto es = m_db.prepare("INSERT INTO entity_stats(kind, key, tenant_id, currency, display, count, amount_e4, "
                                "first_utc_ms, last_utc_ms) VALUES (?,?,?,?,?,?,?,?,?) "
                                "ON CONFLICT(kind, key, tenant_id, currency) DO UPDATE SET count = count + excluded.count, "
-                               "amount_e4 = amount_e4 + excluded.amount_e4, first_utc_ms = min(first_utc_ms, excluded.first_utc_ms), "
+                               "amount_e4 = casebook_checked_add(amount_e4, excluded.amount_e4), "
+                               "display = min(display, excluded.display), first_utc_ms = min(first_utc_ms, excluded.first_utc_ms), "
                                "last_utc_ms = max(last_utc_ms, excluded.last_utc_ms)");
         for (auto *r : { &e, &t, &a, &q, &es })
             if (!*r)
@@ -1299,8 +1322,15 @@ private:
             m_entityStats.bind(7, e.sumE4);
             m_entityStats.bind(8, e.first);
             m_entityStats.bind(9, e.last);
-            if (!m_entityStats.run())
-                return Error(Error::Code::Database, tr("Cannot update linked entities"), m_db.lastError());
+            if (!m_entityStats.run()) {
+                const QString why = m_db.lastError();
+                if (why.contains(QLatin1StringView(kCheckedAddOverflow)))
+                    return Error(Error::Code::Database, tr("Cannot update linked entities"),
+                                 tr("the sum of the amounts of %1 %2 in %3 over this institution's archives overflows")
+                                     .arg(QString::fromUtf8(k.first(s1)), quoted(QByteArrayView(e.display)),
+                                          QString::fromUtf8(k.sliced(s2 + 1))));
+                return Error(Error::Code::Database, tr("Cannot update linked entities"), why);
+            }
         }
         return ok();
     }
@@ -1672,8 +1702,9 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
         caps.push_back(f.bytes);
     }
     const QTimeZone zone = m.defaultTimezone.isEmpty() ? QTimeZone() : QTimeZone(m.defaultTimezone.toUtf8());
+    const QString spillDir = workspaceFolder(db);
     std::thread producer([&] {
-        Producer p(m, zone, queue, stop, req.entityChunk);
+        Producer p(m, zone, queue, stop, req.entityChunk, spillDir);
         Status st = source.stream(paths, caps, p);
         if (st)
             st = p.finishEntities();
@@ -2109,7 +2140,7 @@ Result<ParseReport> parseDataFile(const QString &kind, const QString &format, QB
     BatchQueue queue;
     std::atomic_bool stop { false };
     std::thread producer([&] {
-        Producer p(m, zone, queue, stop, ImportRequest().entityChunk);
+        Producer p(m, zone, queue, stop, ImportRequest().entityChunk, QString());
         Status st = p.beginFile(mf.path);
         for (qsizetype pos = 0; st && pos < data.size(); pos += chunkBytes)
             st = p.chunk(data.sliced(pos, std::min(chunkBytes, data.size() - pos)));

@@ -258,6 +258,24 @@ void nameKeyFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_text(ctx, key.constData(), int(key.size()), SQLITE_TRANSIENT);
 }
 
+void checkedAddFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (argc != 2 || sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (sqlite3_value_type(argv[0]) != SQLITE_INTEGER || sqlite3_value_type(argv[1]) != SQLITE_INTEGER) {
+        sqlite3_result_error(ctx, "casebook_checked_add: not an integer", -1);
+        return;
+    }
+    sqlite3_int64 sum = 0;
+    if (__builtin_add_overflow(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]), &sum)) {
+        sqlite3_result_error(ctx, kCheckedAddOverflow, -1);
+        return;
+    }
+    sqlite3_result_int64(ctx, sum);
+}
+
 int collectToken(void *pCtx, int, const char *pToken, int nToken, int, int)
 {
     static_cast<QStringList *>(pCtx)->push_back(QString::fromUtf8(pToken, nToken));
@@ -348,7 +366,8 @@ Status registerSearchExtensions(sqlite3 *db)
         return Error(Error::Code::Database, tr("Cannot register the search tokenizer"), QString::fromUtf8(sqlite3_errmsg(db)));
     const int fflags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     if (sqlite3_create_function_v2(db, "casebook_ip_in", 3, fflags, nullptr, ipInFunction, nullptr, nullptr, nullptr) != SQLITE_OK
-        || sqlite3_create_function_v2(db, "casebook_name_key", 1, fflags, nullptr, nameKeyFunction, nullptr, nullptr, nullptr) != SQLITE_OK)
+        || sqlite3_create_function_v2(db, "casebook_name_key", 1, fflags, nullptr, nameKeyFunction, nullptr, nullptr, nullptr) != SQLITE_OK
+        || sqlite3_create_function_v2(db, "casebook_checked_add", 2, fflags, nullptr, checkedAddFunction, nullptr, nullptr, nullptr) != SQLITE_OK)
         return Error(Error::Code::Database, tr("Cannot register the search functions"), QString::fromUtf8(sqlite3_errmsg(db)));
     return ok();
 }

@@ -11,6 +11,8 @@ namespace casebook {
 
 /// Name of the FTS5 tokenizer the search indexes use (`tokenize = 'casebook_cjk remove_diacritics 2'`).
 inline constexpr const char *kCjkTokenizerName = "casebook_cjk";
+/// The error message of `casebook_checked_add()` when the sum does not fit in 64 bits.
+inline constexpr const char *kCheckedAddOverflow = "casebook_checked_add: integer overflow";
 
 /// Registers what the workspace's search needs on one connection; call before any FTS table is
 /// touched (Workspace does it right after opening). Idempotent per connection.
@@ -25,6 +27,9 @@ inline constexpr const char *kCjkTokenizerName = "casebook_cjk";
 /// - SQL function `casebook_name_key(text)`: the key names are grouped by in linked entities: case
 ///   folded, whitespace collapsed, surrounding spaces and trailing dots/commas removed; NULL for NULL
 ///   or blank text.
+/// - SQL function `casebook_checked_add(a INTEGER, b INTEGER)`: a + b, or the error
+///   kCheckedAddOverflow when the sum does not fit in 64 bits (SQLite's own `+` turns it into an
+///   inexact REAL instead). NULL when either is NULL; an error when either is not an integer.
 Status registerSearchExtensions(sqlite3 *db);
 
 /// The tokens `casebook_cjk` produces for `text` (document mode), for tests and diagnostics.

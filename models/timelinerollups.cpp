@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "timelinerollups.h"
 
+#include "searchextensions.h"
 #include "sqlitedb.h"
 
 #include <QCoreApplication>
@@ -62,12 +63,15 @@ Status add(SqliteDb &db, int64_t afterEventId, int64_t afterTransactionId)
         sql += "INSERT INTO timeline_transactions(tenant_id, level, cell, currency, count, amount_e4) SELECT tenant_id, "
             + lv + ", cell, currency, count, amount_e4 FROM " + tx(level)
             + " WHERE true ON CONFLICT(tenant_id, level, cell, currency) DO UPDATE SET count = count + excluded.count, "
-              "amount_e4 = amount_e4 + excluded.amount_e4;\n";
+              "amount_e4 = casebook_checked_add(amount_e4, excluded.amount_e4);\n";
     }
     for (const int64_t level : ascending)
         sql += "DROP TABLE " + ev(level) + ";\nDROP TABLE " + tx(level) + ";\n";
     if (auto st = db.exec(sql); !st)
-        return Error(Error::Code::Database, tr("Cannot update the timeline"), st.error().detail);
+        return Error(Error::Code::Database, tr("Cannot update the timeline"),
+                     st.error().detail.contains(QLatin1StringView(kCheckedAddOverflow))
+                         ? tr("the sum of the amounts of one currency in one time bucket of this institution overflows")
+                         : st.error().detail);
     return ok();
 }
 
