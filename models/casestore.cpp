@@ -51,8 +51,8 @@ CaseStore::CaseStore(SqliteDb &db, QString author)
 template<typename F>
 Status CaseStore::inTransaction(F &&f)
 {
-    if (auto st = m_db.exec("BEGIN IMMEDIATE"); !st)
-        return Error(Error::Code::Database, tr("The workspace is busy or read-only"), st.error().detail);
+    if (auto st = m_db.beginWrite(); !st)
+        return st;
     Status st = f();
     if (!st) {
         m_db.exec("ROLLBACK");

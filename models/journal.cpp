@@ -70,7 +70,7 @@ Result<int64_t> append(SqliteDb &db, const QString &author, const QString &actio
 
 Result<int64_t> appendStandalone(SqliteDb &db, const QString &author, const QString &action, const QJsonObject &payload)
 {
-    if (auto st = db.exec("BEGIN IMMEDIATE"); !st)
+    if (auto st = db.beginWrite(); !st)
         return st.error();
     auto r = append(db, author, action, payload);
     if (!r) {

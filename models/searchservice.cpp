@@ -1344,13 +1344,13 @@ Result<QVector<SavedSearch>> SearchService::savedSearches() const
     return out;
 }
 
-Status SearchService::recordHistory(const QString &query, int64_t hits)
+Status SearchService::recordHistory(const QString &query, int64_t hits, const QString &runAt)
 {
     auto q = m_db.prepare("INSERT INTO search_history(query, run_at, hits) VALUES (?, ?, ?)");
     if (!q)
         return q.error();
     q->bind(1, query);
-    q->bind(2, nowUtc());
+    q->bind(2, runAt.isEmpty() ? nowUtc() : runAt);
     if (hits < 0)
         q->bindNull(3);
     else

@@ -194,7 +194,8 @@ public:
     Status deleteSavedSearch(const QString &name);
     Result<QVector<SavedSearch>> savedSearches() const;
     /// Appends `query` to the history with its total hits (negative: not known, stored as NULL).
-    Status recordHistory(const QString &query, int64_t hits);
+    /// `runAt`: when it ran (UTC, ISO 8601 with ms); now when empty.
+    Status recordHistory(const QString &query, int64_t hits, const QString &runAt = QString());
     Result<QStringList> history(int limit = 50) const; ///< newest first, distinct
 
     /// Whether count() may use the search cells (on by default); off, every count reads the rows.

@@ -54,6 +54,24 @@ Result<SqliteDb> SqliteDb::open(const QString &path, Mode mode)
     return db;
 }
 
+void SqliteDb::setBusyTimeout(int ms) { sqlite3_busy_timeout(m_db, ms); }
+
+Status SqliteDb::beginWrite()
+{
+    auto st = exec("BEGIN IMMEDIATE");
+    if (st)
+        return st;
+    if (lastFailureWasBusy())
+        return Error(Error::Code::Database,
+                     QCoreApplication::translate("SqliteDb", "Another task is writing to the workspace (an import writes each "
+                                                             "archive in one transaction); nothing was changed. Try again when it has finished"),
+                     st.error().detail);
+    return Error(Error::Code::Database, QCoreApplication::translate("SqliteDb", "The workspace is read-only or cannot be written"),
+                 st.error().detail);
+}
+
+bool SqliteDb::lastFailureWasBusy() const { return m_db && (sqlite3_errcode(m_db) & 0xff) == SQLITE_BUSY; }
+
 Status SqliteDb::exec(QByteArrayView sql)
 {
     char *err = nullptr;

@@ -41,6 +41,16 @@ public:
     /// First column of the first row as integer (0 when no row).
     Result<int64_t> queryInt(QByteArrayView sql) const;
 
+    /// How long a write waits for another connection's write transaction before it fails with
+    /// SQLITE_BUSY (5 s when opened). The GUI thread's connection uses a short wait: an import holds
+    /// the write lock for a whole archive, and the window must not freeze meanwhile.
+    void setBusyTimeout(int ms);
+    /// BEGIN IMMEDIATE: takes the write lock now. When another connection holds it past the busy
+    /// timeout (an import writes each archive in one transaction), the error says so in words.
+    Status beginWrite();
+    /// True when the last failure on this connection was SQLITE_BUSY: another connection was writing.
+    bool lastFailureWasBusy() const;
+
     QString lastError() const;
     int64_t lastInsertRowId() const;
     int changes() const;

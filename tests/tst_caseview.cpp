@@ -12,6 +12,11 @@
 #include "workspace.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QInputDialog>
+#include <QPushButton>
+#include <QTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -131,6 +136,62 @@ private Q_SLOTS:
         QCOMPARE(store.noteHistory(1)->size(), 3);
         auto report = verifyWorkspace(w->db(), false);
         QVERIFY2(report->intact, qPrintable(report->failure));
+    }
+
+    // While an import holds the workspace's write lock (one transaction per archive), a note is
+    // refused at once with the reason instead of freezing the window for the busy timeout, nothing
+    // is half-written, and the text comes back as the draft the next time Add Note is pressed.
+    void noteRefusedAtOnceWhileAnotherTaskWritesAndKeptAsDraft()
+    {
+        const QString ws = workspaceWithData();
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(ws));
+        win.newCase(QStringLiteral("Busy"));
+        CaseView *v = win.caseView();
+        QPushButton *addNote = nullptr;
+        for (QPushButton *b : v->findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Add Note…"))
+                addNote = b;
+        QVERIFY(addNote);
+        auto importer = SqliteDb::open(ws, SqliteDb::Mode::ReadWrite);
+        QVERIFY(importer);
+        QVERIFY(importer->exec("BEGIN IMMEDIATE"));
+        QSignalSpy errors(v, &CaseView::errorOccurred);
+        const QString text = QStringLiteral("Seen twice: 王芳 at T0001 and T0002");
+        QString offered = QStringLiteral("(no dialog)");
+        const auto answer = [&](const QString &with) {
+            QTimer::singleShot(0, [&offered, with] {
+                auto *dlg = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+                if (!dlg)
+                    return;
+                offered = dlg->textValue();
+                dlg->setTextValue(with);
+                dlg->accept();
+            });
+        };
+        QElapsedTimer clock;
+        clock.start();
+        answer(text);
+        addNote->click();
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(offered, QString());
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.at(0).at(0).toString().contains(u"Another task is writing to the workspace"),
+                 qPrintable(errors.at(0).at(0).toString()));
+        QVERIFY(importer->exec("COMMIT"));
+        QCOMPARE(CaseStore(importer.value(), QStringLiteral("x")).notes(1)->size(), 0);
+        // The lock is free: Add Note offers the unsaved text, and saving it works.
+        answer(text);
+        addNote->click();
+        QCOMPARE(offered, text);
+        QCOMPARE(errors.count(), 1);
+        QCOMPARE(CaseStore(importer.value(), QStringLiteral("x")).notes(1)->size(), 1);
+        QVERIFY(v->notesView()->toPlainText().contains(u"王芳"));
+        // Saved: the next note starts empty.
+        answer(QString());
+        addNote->click();
+        QCOMPARE(offered, QString());
     }
 
     void searchEverywhereAndAddHitsToCase()

@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -171,6 +172,33 @@ private Q_SLOTS:
         QCOMPARE(historyHits(QStringLiteral("kind:event")), expected->total());
         QCOMPARE(m_panel->history(), QStringList { QStringLiteral("kind:event") });
         QCOMPARE(m_panel->completer()->model()->rowCount(), 1);
+    }
+
+    // An import holds the workspace's write lock for a whole archive. A search finished meanwhile is
+    // not lost from the history and shows no error: it is listed at once, written when the lock is
+    // free, with the time it ran. (Before, the GUI thread waited for the lock and then showed
+    // "database is locked", and the search never reached the history.)
+    void historyWaitsWhileAnotherTaskWrites()
+    {
+        m_ws->db().setBusyTimeout(100); // as MainWindow sets it for the GUI thread
+        const auto restore = qScopeGuard([&] { m_ws->db().setBusyTimeout(5000); });
+        auto importer = SqliteDb::open(m_path, SqliteDb::Mode::ReadWrite);
+        QVERIFY(importer);
+        QVERIFY(importer->exec("BEGIN IMMEDIATE"));
+        QSignalSpy finished(m_panel.get(), &SearchPanel::finished);
+        QVERIFY(m_panel->search(QStringLiteral("kind:event")));
+        QVERIFY(finished.wait(20000));
+        QVERIFY(m_panel->search(QStringLiteral("kind:transaction")));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(m_panel->errorText(), QString());
+        QCOMPARE(historyRows(), 0);
+        QCOMPARE(m_panel->history(), (QStringList { QStringLiteral("kind:transaction"), QStringLiteral("kind:event") }));
+        QVERIFY(importer->exec("COMMIT"));
+        QTRY_COMPARE_WITH_TIMEOUT(historyRows(), 2, 10000);
+        auto expected = SearchService(m_ws->db()).count(*SearchService::compile(QStringLiteral("kind:event")));
+        QCOMPARE(historyHits(QStringLiteral("kind:event")), expected->total());
+        QCOMPARE(m_panel->history(), (QStringList { QStringLiteral("kind:transaction"), QStringLiteral("kind:event") }));
+        QCOMPARE(m_panel->errorText(), QString());
     }
 
     void historyIsNewestFirstAndDistinct()

@@ -198,9 +198,10 @@ CaseView::CaseView(QWidget *parent)
     nl->addWidget(m_notes);
     connect(addNote, &QPushButton::clicked, this, [this] {
         bool accepted = false;
-        const QString md = QInputDialog::getMultiLineText(this, tr("Add Note"), tr("Note (Markdown):"), {}, &accepted);
+        // A note that could not be saved (the workspace was busy) comes back as the draft.
+        const QString md = QInputDialog::getMultiLineText(this, tr("Add Note"), tr("Note (Markdown):"), m_noteDraft, &accepted);
         if (accepted && !md.trimmed().isEmpty())
-            this->addNote(md);
+            m_noteDraft = this->addNote(md) ? QString() : md;
     });
     connect(edit, &QPushButton::clicked, this, &CaseView::editNote);
     connect(history, &QPushButton::clicked, this, &CaseView::showHistory);
@@ -222,8 +223,11 @@ void CaseView::setWorkspace(SqliteDb *db, const QString &author)
 
 void CaseView::setCase(int64_t caseId)
 {
-    if (caseId != m_caseId)
-        m_undo.clear(); // undo history belongs to one case
+    if (caseId != m_caseId) {
+        m_undo.clear(); // undo history and unsaved drafts belong to one case
+        m_noteDraft.clear();
+        m_editDraft = {};
+    }
     m_caseId = caseId;
     refresh();
 }
@@ -338,11 +342,12 @@ void CaseView::editNote()
 {
     if (m_noteList.isEmpty())
         return;
-    const NoteRevision &n = m_noteList.constLast();
+    const NoteRevision n = m_noteList.constLast();
     bool accepted = false;
-    const QString md = QInputDialog::getMultiLineText(this, tr("Edit Note"), tr("Note (Markdown); saving makes a new revision:"), n.text, &accepted);
+    const QString start = m_editDraft.first == n.noteId ? m_editDraft.second : n.text;
+    const QString md = QInputDialog::getMultiLineText(this, tr("Edit Note"), tr("Note (Markdown); saving makes a new revision:"), start, &accepted);
     if (accepted && !md.trimmed().isEmpty())
-        reviseNote(n.noteId, md);
+        m_editDraft = reviseNote(n.noteId, md) ? std::pair<int64_t, QString>() : std::pair<int64_t, QString>(n.noteId, md);
 }
 
 void CaseView::showHistory()

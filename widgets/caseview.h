@@ -67,6 +67,8 @@ private:
 
     SqliteDb *m_db = nullptr;
     QString m_author;
+    QString m_noteDraft; ///< a new note that could not be saved, offered again by Add Note
+    std::pair<int64_t, QString> m_editDraft; ///< a revision that could not be saved: note id, text
     int64_t m_caseId = 0;
     QUndoStack m_undo;
     EvidenceModel *m_evidence = nullptr;

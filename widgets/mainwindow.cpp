@@ -60,6 +60,8 @@ namespace casebook {
 namespace {
 
 constexpr int kMaxRecent = 8;
+/// How long a write on the GUI thread waits for another connection's write lock (see openWorkspace()).
+constexpr int kGuiBusyTimeoutMs = 250;
 
 QString htmlEscape(const QString &s) { return s.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")); }
 
@@ -413,6 +415,10 @@ Status MainWindow::openWorkspace(const QString &path)
     }
     m_readDb = std::make_unique<SqliteDb>(std::move(*db));
     m_ws = std::make_unique<Workspace>(std::move(*ws));
+    // This connection writes on the GUI thread (cases, notes, the journal, search history): while an
+    // import holds the write lock for an archive, a write fails at once with a clear message (or,
+    // for the search history, is kept and tried again) instead of freezing the window.
+    m_ws->db().setBusyTimeout(kGuiBusyTimeoutMs);
     m_path = path;
     m_caseView->setWorkspace(&m_ws->db(), Investigator::current().display());
     m_caseView->setDisplayZone(m_zone);

@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDateTime>
 #include <QCompleter>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -36,6 +37,8 @@ namespace {
 /// A pause in typing this long starts a search.
 constexpr int kLiveDelayMs = 350;
 constexpr int kHistoryShown = 50;
+/// While another task writes the workspace, searches wait this long before their history is tried again.
+constexpr int kHistoryRetryMs = 3000;
 } // namespace
 
 SearchPanel::SearchPanel(QWidget *parent)
@@ -157,6 +160,9 @@ SearchPanel::SearchPanel(QWidget *parent)
     m_tabs->addTab(linkedBox, tr("Linked entities"));
     layout->addWidget(m_tabs, 1);
 
+    m_historyRetry.setSingleShot(true);
+    m_historyRetry.setInterval(kHistoryRetryMs);
+    connect(&m_historyRetry, &QTimer::timeout, this, &SearchPanel::flushHistory);
     m_live.setSingleShot(true);
     m_live.setInterval(kLiveDelayMs);
     connect(&m_live, &QTimer::timeout, this, [this] {
@@ -203,6 +209,8 @@ void SearchPanel::setWorkspace(const QString &path, SqliteDb *db)
     m_results->setWorkspace(m_path);
     m_lastQuery.clear();
     m_recordOnFinish = false;
+    m_pendingHistory.clear(); // they belong to the previous workspace, which is closed
+    m_historyRetry.stop();
     ++m_linkedGeneration; // a load still running for the previous workspace is dropped
     m_linked->setEntities({});
     m_counts->clear();
@@ -266,9 +274,9 @@ void SearchPanel::onFinished(quint64 generation)
     updateCounts();
     if (m_recordOnFinish && m_db && !m_lastQuery.isEmpty()) {
         m_recordOnFinish = false;
-        if (auto st = SearchService(*m_db).recordHistory(m_lastQuery, m_results->countsKnown() ? m_results->totalHits() : -1); !st)
-            showError(st.error().text());
-        refreshHistory();
+        m_pendingHistory.push_back({ m_lastQuery, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs),
+                                     m_results->countsKnown() ? m_results->totalHits() : -1 });
+        flushHistory();
     }
     m_view->resizeColumnToContents(SearchResultModel::TenantColumn);
     m_view->resizeColumnToContents(SearchResultModel::IdColumn);
@@ -375,12 +383,38 @@ QVector<SavedSearch> SearchPanel::savedSearches() const
 
 QStringList SearchPanel::history() const { return m_historyModel->stringList(); }
 
+void SearchPanel::flushHistory()
+{
+    m_historyRetry.stop();
+    while (m_db && !m_pendingHistory.isEmpty()) {
+        const PendingHistory &p = m_pendingHistory.constFirst();
+        if (auto st = SearchService(*m_db).recordHistory(p.query, p.hits, p.runAt); !st) {
+            if (!m_db->lastFailureWasBusy()) {
+                showError(st.error().text());
+                m_pendingHistory.clear();
+                break;
+            }
+            m_historyRetry.start();
+            break;
+        }
+        m_pendingHistory.removeFirst();
+    }
+    refreshHistory();
+}
+
 void SearchPanel::refreshHistory()
 {
     QStringList h;
     if (m_db)
         if (auto r = SearchService(*m_db).history(kHistoryShown))
             h = *r;
+    // Searches waiting to be written come first (newest first), once each.
+    for (const PendingHistory &p : std::as_const(m_pendingHistory)) {
+        h.removeAll(p.query);
+        h.prepend(p.query);
+    }
+    while (h.size() > kHistoryShown)
+        h.removeLast();
     m_historyModel->setStringList(h);
 }
 

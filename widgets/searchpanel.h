@@ -113,6 +113,10 @@ private:
     void onFinished(quint64 generation);
     void updateCounts();
     void refreshHistory();
+    /// Writes the searches run but not yet in the history (oldest first). Another task writing the
+    /// workspace (an import) keeps them pending and a timer tries again: the window never waits for
+    /// it, and no search is lost from the history.
+    void flushHistory();
     void saveFromBox();
     void showMenu(const QPoint &pos);
     void showError(const QString &text);
@@ -126,6 +130,13 @@ private:
     QString m_lastQuery; ///< the query of the search shown
     QString m_lastZone; ///< the zone it was compiled in
     bool m_recordOnFinish = false;
+    struct PendingHistory
+    {
+        QString query, runAt;
+        int64_t hits;
+    };
+    QVector<PendingHistory> m_pendingHistory; ///< searches not yet written (workspace busy)
+    QTimer m_historyRetry;
     QTimer m_live; ///< a pause in typing starts a search
     QLineEdit *m_box = nullptr;
     QCompleter *m_completer = nullptr;
