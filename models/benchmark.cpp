@@ -22,6 +22,8 @@
 #include <QJsonValue>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QThread>
@@ -178,6 +180,116 @@ Result<Sqlite3Run> runSqlite3(const QString &program, const QString &db, const Q
         return Error(Error::Code::Io, QObject::tr("%1 failed (exit %2)").arg(program).arg(p.exitCode()),
                      QString::fromUtf8(p.readAllStandardError()).trimmed());
     return Sqlite3Run { secs, p.readAllStandardOutput() };
+}
+
+/// CPU time (user + system) of every statement of a sqlite3 shell run with `.timer on`, summed.
+double timerCpuSeconds(const QByteArray &out)
+{
+    static const QRegularExpression line(u"^Run Time: real [0-9.]+ user ([0-9.]+) sys ([0-9.]+)$"_s,
+                                         QRegularExpression::MultilineOption);
+    double cpu = 0;
+    for (auto it = line.globalMatch(QString::fromUtf8(out)); it.hasNext();) {
+        const auto m = it.next();
+        cpu += m.captured(1).toDouble() + m.captured(2).toDouble();
+    }
+    return cpu;
+}
+
+/// The first column of every row of `sql` on `db`, as UTF-8 lines.
+Result<QByteArrayList> textColumn(const SqliteDb &db, QByteArrayView sql)
+{
+    auto q = db.prepare(sql);
+    if (!q)
+        return q.error();
+    QByteArrayList out;
+    while (q->step() == Statement::StepResult::Row)
+        out << q->columnText(0).toUtf8();
+    return out;
+}
+
+/// The floor (docs/BENCHMARKS.md): the CPU the sqlite3 shell alone needs for the rows of the
+/// workspace `wsPath`, each part done the cheapest way SQLite offers, in a new database `scratch`
+/// (removed afterwards): the rows stored with their keys (INSERT..SELECT of typed rows), the
+/// secondary indexes built in bulk, the FTS5 indexes over the same text built with the stock
+/// unicode61 tokenizer into contentless tables. Reading the rows out of the workspace is measured
+/// on its own and taken off. One sqlite3 process per step, one transaction each.
+Result<SqliteFloor> measureSqliteFloor(const QString &sqlite3, const QString &wsPath, const QString &scratch)
+{
+    QByteArray eCols, tCols, eLens, tLens, eTable, tTable, indexes;
+    {
+        auto db = SqliteDb::open(wsPath, SqliteDb::Mode::ReadOnly);
+        if (!db)
+            return db.error();
+        const auto one = [&](QByteArrayView sql, QByteArray &into) -> Status {
+            auto r = textColumn(*db, sql);
+            if (!r)
+                return r.error();
+            into = r->join('\n');
+            return ok();
+        };
+        for (auto [sql, into] : std::initializer_list<std::pair<const char *, QByteArray *>> {
+                 { "SELECT group_concat(name, ', ') FROM pragma_table_info('events')", &eCols },
+                 { "SELECT group_concat(name, ', ') FROM pragma_table_info('transactions')", &tCols },
+                 { "SELECT group_concat('length(' || name || ')', ' + ') FROM pragma_table_info('events')", &eLens },
+                 { "SELECT group_concat('length(' || name || ')', ' + ') FROM pragma_table_info('transactions')", &tLens },
+                 { "SELECT sql FROM sqlite_schema WHERE name = 'events'", &eTable },
+                 { "SELECT sql FROM sqlite_schema WHERE name = 'transactions'", &tTable },
+                 { "SELECT sql || ';' FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                   "AND tbl_name IN ('events', 'transactions') ORDER BY name", &indexes } })
+            if (auto st = one(sql, *into); !st)
+                return st.error();
+    }
+    // The copies have no other tables to refer to.
+    static const QRegularExpression references(u"REFERENCES\\s+\\w+\\s*\\(\\w+\\)"_s);
+    eTable = QString::fromUtf8(eTable).remove(references).toUtf8();
+    tTable = QString::fromUtf8(tTable).remove(references).toUtf8();
+    const QByteArray eText = "actor, actor_name, action, resource, source_ip, details";
+    const QByteArray tText = "debtor_account, debtor_name, creditor_account, creditor_name, reference, memo";
+    const QByteArray eTextLens = "length(actor) + length(actor_name) + length(action) + length(resource) + length(source_ip) + length(details)";
+    const QByteArray tTextLens = "length(debtor_account) + length(debtor_name) + length(creditor_account) + length(creditor_name) + "
+                                 "length(reference) + length(memo)";
+    QByteArray attach = wsPath.toUtf8();
+    attach.replace('\'', "''");
+    const auto remove = [&] {
+        for (const char *suffix : { "", "-wal", "-shm" })
+            QFile::remove(scratch + QString::fromLatin1(suffix));
+    };
+    remove();
+    const auto cleanup = qScopeGuard(remove);
+    const auto step = [&](const QByteArray &sql) -> Result<double> {
+        const QByteArray script = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA cache_size=-98304;\n"
+                                  "ATTACH '" + attach + "' AS ws;\n.timer on\nBEGIN;\n" + sql + "\nCOMMIT;\n";
+        auto r = runSqlite3(sqlite3, scratch, script);
+        if (!r)
+            return r.error();
+        return timerCpuSeconds(r->out);
+    };
+    double cpu[9];
+    const QByteArray steps[9] = {
+        "SELECT sum(" + eLens + ") FROM ws.events;",
+        "SELECT sum(" + tLens + ") FROM ws.transactions;",
+        "SELECT sum(" + eTextLens + ") FROM ws.events;",
+        "SELECT sum(" + tTextLens + ") FROM ws.transactions;",
+        // WHERE keeps SQLite from copying the b-tree pages as they are.
+        eTable + ";\nINSERT INTO events (" + eCols + ") SELECT " + eCols + " FROM ws.events WHERE id > 0;",
+        tTable + ";\nINSERT INTO transactions (" + tCols + ") SELECT " + tCols + " FROM ws.transactions WHERE id > 0;",
+        indexes,
+        "CREATE VIRTUAL TABLE fe USING fts5(" + eText + ", content = '', tokenize = 'unicode61 remove_diacritics 2');\n"
+        "INSERT INTO fe(rowid, " + eText + ") SELECT id, " + eText + " FROM ws.events;",
+        "CREATE VIRTUAL TABLE ft USING fts5(" + tText + ", content = '', tokenize = 'unicode61 remove_diacritics 2');\n"
+        "INSERT INTO ft(rowid, " + tText + ") SELECT id, " + tText + " FROM ws.transactions;",
+    };
+    for (int i = 0; i < 9; ++i) {
+        auto c = step(steps[i]);
+        if (!c)
+            return c.error();
+        cpu[i] = *c;
+    }
+    SqliteFloor f;
+    f.storeCpuSeconds = std::max(0.0, cpu[4] + cpu[5] - cpu[0] - cpu[1]);
+    f.indexesCpuSeconds = cpu[6];
+    f.fts5CpuSeconds = std::max(0.0, cpu[7] + cpu[8] - cpu[2] - cpu[3]);
+    return f;
 }
 
 /// The view's request range (TimelineView::requestRange, widgets/): the visible range plus a
@@ -338,6 +450,9 @@ QJsonObject BenchmarkResult::toJson() const
     const auto cbCsv = rate(double(csvRows), casebookCsvSeconds);
     const auto sqImport = rate(double(csvRows), sqlite3ImportSeconds);
     const auto sqPipeline = rate(double(csvRows), sqlite3PipelineSeconds);
+    const std::optional<double> floorCpu = sqlite3Floor ? std::optional<double>(sqlite3Floor->cpuSeconds()) : std::nullopt;
+    const auto floorOne = rate(double(rows()), floorCpu);
+    const auto floorTwo = rate(double(rows()), floorCpu ? std::optional<double>(*floorCpu / 2) : std::nullopt);
     QJsonObject o {
         { u"rows"_s, qint64(rows()) },
         { u"events"_s, qint64(events) },
@@ -370,6 +485,12 @@ QJsonObject BenchmarkResult::toJson() const
         { u"sqlite3_pipeline_s"_s, nullable(sqlite3PipelineSeconds) },
         { u"sqlite3_import_rows_per_s"_s, sqImport ? std::round(*sqImport) : QJsonValue(QJsonValue::Null) },
         { u"sqlite3_pipeline_rows_per_s"_s, sqPipeline ? std::round(*sqPipeline) : QJsonValue(QJsonValue::Null) },
+        { u"sqlite3_floor_store_cpu_s"_s, sqlite3Floor ? QJsonValue(round3(sqlite3Floor->storeCpuSeconds)) : QJsonValue(QJsonValue::Null) },
+        { u"sqlite3_floor_indexes_cpu_s"_s, sqlite3Floor ? QJsonValue(round3(sqlite3Floor->indexesCpuSeconds)) : QJsonValue(QJsonValue::Null) },
+        { u"sqlite3_floor_fts5_cpu_s"_s, sqlite3Floor ? QJsonValue(round3(sqlite3Floor->fts5CpuSeconds)) : QJsonValue(QJsonValue::Null) },
+        { u"sqlite3_floor_cpu_s"_s, nullable(floorCpu) },
+        { u"sqlite3_floor_rows_per_s_one_writer"_s, floorOne ? std::round(*floorOne) : QJsonValue(QJsonValue::Null) },
+        { u"sqlite3_floor_rows_per_s_two_cores"_s, floorTwo ? std::round(*floorTwo) : QJsonValue(QJsonValue::Null) },
         { u"ratio_end_to_end_vs_sqlite3_pipeline"_s, nullable(ratio(e2e, sqPipeline)) },
         { u"ratio_end_to_end_vs_sqlite3_import"_s, nullable(ratio(e2e, sqImport)) },
         { u"ratio_load_phase_vs_sqlite3_import"_s, nullable(ratio(load, sqImport)) },
@@ -594,6 +715,17 @@ Result<BenchmarkResult> Benchmark::run()
                 return cancelledError();
             if (auto st = runOne("pipeline", pipeline, res.sqlite3PipelineSeconds); !st)
                 return st.error();
+            if (cancelled())
+                return cancelledError();
+            log(QObject::tr("sqlite3 floor: the workspace's rows, indexes and FTS5 by the sqlite3 shell alone"));
+            auto floor = measureSqliteFloor(sqlite3, wsPath, work.filePath(u"sqlite3-floor.db"_s));
+            if (!floor)
+                return floor.error();
+            res.sqlite3Floor = *floor;
+            log(QObject::tr("sqlite3 floor: store %1 s, indexes %2 s, FTS5 %3 s of CPU")
+                    .arg(floor->storeCpuSeconds, 0, 'f', 2)
+                    .arg(floor->indexesCpuSeconds, 0, 'f', 2)
+                    .arg(floor->fts5CpuSeconds, 0, 'f', 2));
         }
     }
     if (cancelled())

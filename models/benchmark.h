@@ -53,6 +53,16 @@ struct LatencyFigures
     static LatencyFigures of(QVector<double> ms);
 };
 
+/// The floor under any import into one workspace (docs/BENCHMARKS.md, "The floor"): CPU seconds the
+/// sqlite3 shell alone needs for the workspace's events and transactions.
+struct SqliteFloor
+{
+    double storeCpuSeconds = 0; ///< the rows stored with their primary and UNIQUE keys
+    double indexesCpuSeconds = 0; ///< the secondary indexes, built in bulk
+    double fts5CpuSeconds = 0; ///< FTS5 over the same text columns, unicode61, contentless
+    double cpuSeconds() const { return storeCpuSeconds + indexesCpuSeconds + fts5CpuSeconds; }
+};
+
 /// Every figure of one benchmark run. Optional figures are null in JSON when the step was skipped or
 /// impossible (sqlite3 missing, workspace too small for an estimate).
 struct BenchmarkResult
@@ -77,6 +87,7 @@ struct BenchmarkResult
     std::optional<double> casebookCsvSeconds;
     QString sqlite3Version, sqlite3Error;
     std::optional<double> sqlite3ImportSeconds, sqlite3PipelineSeconds;
+    std::optional<SqliteFloor> sqlite3Floor; ///< SQLite's own CPU for the imported workspace's rows
 
     // Queries.
     int searchQueries = 0;

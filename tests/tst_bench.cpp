@@ -63,6 +63,18 @@ private Q_SLOTS:
         }
         for (const char *key : { "date", "sqlite3_version", "sqlite_library_version", "casebook_version", "peak_rss_source" })
             QVERIFY2(!o.value(QLatin1String(key)).toString().isEmpty(), key);
+        // The floor: SQLite's own CPU for the workspace's rows, by part; rates over events + transactions.
+        for (const char *key : { "sqlite3_floor_store_cpu_s", "sqlite3_floor_indexes_cpu_s", "sqlite3_floor_fts5_cpu_s",
+                                 "sqlite3_floor_cpu_s", "sqlite3_floor_rows_per_s_one_writer", "sqlite3_floor_rows_per_s_two_cores" }) {
+            QVERIFY2(o.value(QLatin1String(key)).isDouble(), key);
+            QVERIFY2(o.value(QLatin1String(key)).toDouble() > 0, key);
+        }
+        {
+            const auto f = [&](const char *key) { return o.value(QLatin1String(key)).toDouble(); };
+            QVERIFY(qAbs(f("sqlite3_floor_cpu_s") - f("sqlite3_floor_store_cpu_s") - f("sqlite3_floor_indexes_cpu_s") - f("sqlite3_floor_fts5_cpu_s")) < 0.005);
+            QVERIFY(qAbs(f("sqlite3_floor_rows_per_s_one_writer") - 20000 / f("sqlite3_floor_cpu_s")) <= 0.01 * f("sqlite3_floor_rows_per_s_one_writer") + 1);
+            QVERIFY(qAbs(f("sqlite3_floor_rows_per_s_two_cores") - 2 * f("sqlite3_floor_rows_per_s_one_writer")) <= 2);
+        }
         // The load-phase estimate may be null on tiny archives, but the key is there.
         QVERIFY(o.contains(u"import_load_phase_rows_per_s"_s));
         QVERIFY(o.contains(u"ratio_load_phase_vs_sqlite3_import"_s));
@@ -93,6 +105,8 @@ private Q_SLOTS:
         // The scratch databases are gone.
         QVERIFY(!QFileInfo::exists(work + u"/sqlite3-import.db"_s));
         QVERIFY(!QFileInfo::exists(work + u"/sqlite3-pipeline.db"_s));
+        QVERIFY(!QFileInfo::exists(work + u"/sqlite3-floor.db"_s));
+        QVERIFY(!QFileInfo::exists(work + u"/sqlite3-floor.db-wal"_s));
 
         // A work folder that is not empty is refused (nothing of the user's is overwritten).
         const CliResult again = runCli({ u"bench"_s, u"--rows"_s, u"1000"_s, u"--workdir"_s, work, u"--json"_s });
@@ -121,7 +135,8 @@ private Q_SLOTS:
         const CliResult j = runCli({ u"bench"_s, u"--rows"_s, u"2000"_s, u"--tenants"_s, u"2"_s, u"--sqlite3"_s, u"no-such-sqlite3-tool"_s, u"--json"_s });
         QVERIFY2(j.exitCode == 0, qPrintable(j.err));
         const QJsonObject o = json(j);
-        for (const char *key : { "sqlite3_import_rows_per_s", "sqlite3_pipeline_rows_per_s", "sqlite3_version", "ratio_end_to_end_vs_sqlite3_pipeline" })
+        for (const char *key : { "sqlite3_import_rows_per_s", "sqlite3_pipeline_rows_per_s", "sqlite3_version", "ratio_end_to_end_vs_sqlite3_pipeline",
+                                 "sqlite3_floor_cpu_s", "sqlite3_floor_rows_per_s_one_writer" })
             QVERIFY2(o.value(QLatin1String(key)).isNull(), key);
         QVERIFY(!o.value(u"sqlite3_error"_s).toString().isEmpty());
         QVERIFY(o.value(u"import_end_to_end_rows_per_s"_s).toDouble() > 0);

@@ -64,6 +64,8 @@ void printBenchTable(const QJsonObject &j)
         { QStringLiteral("  vs sqlite3 .import"), benchFigure(num("ratio_csv_import_vs_sqlite3_import"), "x", 2), {} },
         { QStringLiteral("sqlite3 .import"), benchFigure(num("sqlite3_import_rows_per_s"), "rows/s", 0), {} },
         { QStringLiteral("sqlite3 .import+index+FTS5"), benchFigure(num("sqlite3_pipeline_rows_per_s"), "rows/s", 0), {} },
+        { QStringLiteral("SQLite floor, one writer"), benchFigure(num("sqlite3_floor_rows_per_s_one_writer"), "rows/s", 0), {} },
+        { QStringLiteral("SQLite floor, 2 cores shared"), benchFigure(num("sqlite3_floor_rows_per_s_two_cores"), "rows/s", 0), {} },
         { QStringLiteral("peak RSS during the import"), benchFigure(num("peak_rss_mb"), "MiB"), QStringLiteral("<= 256 MiB"),
           meets("peak_rss_mb", 256, false) },
         { QStringLiteral("search first page p50"), benchFigure(num("search_p50_ms"), "ms"), {} },
