@@ -1569,8 +1569,8 @@ ImportResult importSource(Workspace &ws, const ImportRequest &req, Result<std::u
 
     db.exec(kLoadCacheSize);
     // ---- one transaction from here on ----
-    if (auto st = db.exec("BEGIN IMMEDIATE"); !st)
-        return finish(ImportResult::Outcome::Rejected, tr("The workspace is busy or read-only: %1").arg(st.error().detail));
+    if (auto st = db.beginWrite(); !st)
+        return finish(ImportResult::Outcome::Rejected, st.error().text());
     bool committed = false;
     struct Rollback
     {

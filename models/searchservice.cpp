@@ -1285,6 +1285,9 @@ Result<QVector<LinkedEntity>> SearchService::linkedEntities(int minTenants, cons
             out.push_back(e);
         }
         LinkedEntity &e = out.last();
+        // The smallest spelling over the institutions, as entity_stats keeps it within one.
+        if (const QString display = q->columnText(4); display.toUtf8() < e.display.toUtf8())
+            e.display = display;
         if (!e.tenants.contains(tenant))
             e.tenants << tenant;
         const int64_t n = q->columnInt(5);
@@ -1318,7 +1321,7 @@ Status SearchService::saveSearch(const QString &name, const QString &query)
     q->bind(2, query);
     q->bind(3, nowUtc());
     if (!q->run())
-        return Error(Error::Code::Database, tr("Cannot save the search"), m_db.lastError());
+        return Error(Error::Code::Database, m_db.lastFailureWasBusy() ? SqliteDb::busyMessage() : tr("Cannot save the search"), m_db.lastError());
     return ok();
 }
 
@@ -1329,7 +1332,7 @@ Status SearchService::deleteSavedSearch(const QString &name)
         return q.error();
     q->bind(1, name);
     if (!q->run())
-        return Error(Error::Code::Database, tr("Cannot delete the saved search"), m_db.lastError());
+        return Error(Error::Code::Database, m_db.lastFailureWasBusy() ? SqliteDb::busyMessage() : tr("Cannot delete the saved search"), m_db.lastError());
     return ok();
 }
 

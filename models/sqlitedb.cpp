@@ -15,6 +15,7 @@ SqliteDb::~SqliteDb()
 
 SqliteDb::SqliteDb(SqliteDb &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
+    , m_busyMs(other.m_busyMs)
 {
 }
 
@@ -24,6 +25,7 @@ SqliteDb &SqliteDb::operator=(SqliteDb &&other) noexcept
         if (m_db)
             sqlite3_close_v2(m_db);
         m_db = std::exchange(other.m_db, nullptr);
+        m_busyMs = other.m_busyMs;
     }
     return *this;
 }
@@ -50,11 +52,21 @@ Result<SqliteDb> SqliteDb::open(const QString &path, Mode mode)
                      QCoreApplication::translate("SqliteDb", "Cannot open workspace %1").arg(path), detail);
     }
     sqlite3_extended_result_codes(db.m_db, 1);
-    sqlite3_busy_timeout(db.m_db, 5000);
+    db.setBusyTimeout(5000);
     return db;
 }
 
-void SqliteDb::setBusyTimeout(int ms) { sqlite3_busy_timeout(m_db, ms); }
+void SqliteDb::setBusyTimeout(int ms)
+{
+    sqlite3_busy_timeout(m_db, ms);
+    m_busyMs = ms;
+}
+
+QString SqliteDb::busyMessage()
+{
+    return QCoreApplication::translate("SqliteDb", "Another task is writing to the workspace (an import writes each archive in "
+                                                   "one transaction); nothing was changed. Try again when it has finished");
+}
 
 Status SqliteDb::beginWrite()
 {
@@ -62,12 +74,10 @@ Status SqliteDb::beginWrite()
     if (st)
         return st;
     if (lastFailureWasBusy())
-        return Error(Error::Code::Database,
-                     QCoreApplication::translate("SqliteDb", "Another task is writing to the workspace (an import writes each "
-                                                             "archive in one transaction); nothing was changed. Try again when it has finished"),
-                     st.error().detail);
-    return Error(Error::Code::Database, QCoreApplication::translate("SqliteDb", "The workspace is read-only or cannot be written"),
-                 st.error().detail);
+        return Error(Error::Code::Database, busyMessage(), st.error().detail);
+    if ((sqlite3_errcode(m_db) & 0xff) == SQLITE_READONLY)
+        return Error(Error::Code::Database, QCoreApplication::translate("SqliteDb", "The workspace is read-only"), st.error().detail);
+    return Error(Error::Code::Database, QCoreApplication::translate("SqliteDb", "Cannot start writing to the workspace"), st.error().detail);
 }
 
 bool SqliteDb::lastFailureWasBusy() const { return m_db && (sqlite3_errcode(m_db) & 0xff) == SQLITE_BUSY; }

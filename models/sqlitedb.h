@@ -45,9 +45,12 @@ public:
     /// SQLITE_BUSY (5 s when opened). The GUI thread's connection uses a short wait: an import holds
     /// the write lock for a whole archive, and the window must not freeze meanwhile.
     void setBusyTimeout(int ms);
+    int busyTimeout() const { return m_busyMs; }
     /// BEGIN IMMEDIATE: takes the write lock now. When another connection holds it past the busy
     /// timeout (an import writes each archive in one transaction), the error says so in words.
     Status beginWrite();
+    /// What a write refused for SQLITE_BUSY tells the user.
+    static QString busyMessage();
     /// True when the last failure on this connection was SQLITE_BUSY: another connection was writing.
     bool lastFailureWasBusy() const;
 
@@ -57,6 +60,7 @@ public:
 
 private:
     sqlite3 *m_db = nullptr;
+    int m_busyMs = 0;
 };
 
 /// A prepared statement. Binding is 1-based as in SQLite. Text is bound as UTF-8 bytes without copy

@@ -161,10 +161,16 @@ private Q_SLOTS:
         const QString text = QStringLiteral("Seen twice: 王芳 at T0001 and T0002");
         QString offered = QStringLiteral("(no dialog)");
         const auto answer = [&](const QString &with) {
+            offered = QStringLiteral("(no dialog)");
             QTimer::singleShot(0, [&offered, with] {
-                auto *dlg = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
-                if (!dlg)
+                QWidget *modal = QApplication::activeModalWidget();
+                auto *dlg = qobject_cast<QInputDialog *>(modal);
+                if (!dlg) { // some other dialog: close it, and the comparisons below fail
+                    if (modal)
+                        modal->close();
+                    offered = QStringLiteral("(another dialog)");
                     return;
+                }
                 offered = dlg->textValue();
                 dlg->setTextValue(with);
                 dlg->accept();
@@ -192,6 +198,49 @@ private Q_SLOTS:
         answer(QString());
         addNote->click();
         QCOMPARE(offered, QString());
+
+        // A refused edit or evidence change leaves nothing on the undo stack (an undo would otherwise
+        // write the old text as a new revision, and a redo the refused one without asking).
+        QVERIFY(importer->exec("BEGIN IMMEDIATE"));
+        QVERIFY(!v->reviseNote(1, QStringLiteral("revised while busy")));
+        QVERIFY(!v->addEvidence(RecordKind::Transaction, { 1 }, QString()));
+        QVERIFY(!v->undoStack()->canUndo());
+        QCOMPARE(errors.count(), 3);
+        QVERIFY(importer->exec("COMMIT"));
+        QCOMPARE(CaseStore(importer.value(), QStringLiteral("x")).noteHistory(1)->size(), 1);
+        QVERIFY(v->reviseNote(1, QStringLiteral("revised")));
+        QVERIFY(v->undoStack()->canUndo());
+        QCOMPARE(v->undoStack()->count(), 1);
+    }
+
+    // Journal entries of the window (a verification run, a grid export) made while an import holds
+    // the write lock wait and are written when it is free, with the time of the action.
+    void windowJournalEntriesWaitForTheLock()
+    {
+        const QString ws = workspaceWithData();
+        MainWindow win;
+        win.show();
+        QVERIFY(win.openWorkspace(ws));
+        auto importer = SqliteDb::open(ws, SqliteDb::Mode::ReadWrite);
+        QVERIFY(importer);
+        const int before = int(journalActions(ws).size());
+        QVERIFY(importer->exec("BEGIN IMMEDIATE"));
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(win.verifyJournal().contains(u"intact"));
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(win.bannerText(), QString());
+        QCOMPARE(int(journalActions(ws).size()), before);
+        QVERIFY(importer->exec("COMMIT"));
+        QTRY_COMPARE_WITH_TIMEOUT(int(journalActions(ws).size()), before + 1, 10000);
+        QCOMPARE(journalActions(ws).constLast(), QStringLiteral("verification.run"));
+        auto db = SqliteDb::open(ws, SqliteDb::Mode::ReadOnly);
+        auto at = db->prepare("SELECT json_extract(payload, '$.at') FROM journal ORDER BY seq DESC LIMIT 1");
+        QVERIFY(at);
+        QCOMPARE(at->step(), Statement::StepResult::Row);
+        QVERIFY(at->columnText(0).startsWith(u"20"));
+        auto report = verifyWorkspace(db.value(), false);
+        QVERIFY2(report->intact, qPrintable(report->failure));
     }
 
     void searchEverywhereAndAddHitsToCase()

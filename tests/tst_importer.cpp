@@ -8,8 +8,10 @@
 #include "testutils.h"
 #include "workspace.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -524,11 +526,22 @@ private Q_SLOTS:
         QVERIFY(writeArchive(a, spec));
         // The runs go beside the workspace, not to the system's temporary folder (often memory):
         // with that folder missing the import still works.
-        const QByteArray tmpdir = qgetenv("TMPDIR");
-        qputenv("TMPDIR", m_dir.filePath(QStringLiteral("missing")).toUtf8());
-        const ImportResult r = import(a, chunk);
-        qputenv("TMPDIR", tmpdir);
+        ImportResult r;
+        {
+            const bool hadTmpdir = qEnvironmentVariableIsSet("TMPDIR");
+            const QByteArray tmpdir = qgetenv("TMPDIR");
+            const auto restore = qScopeGuard([&] {
+                if (hadTmpdir)
+                    qputenv("TMPDIR", tmpdir);
+                else
+                    qunsetenv("TMPDIR");
+            });
+            qputenv("TMPDIR", m_dir.filePath(QStringLiteral("missing")).toUtf8());
+            r = import(a, chunk);
+        }
         QVERIFY2(r.outcome == ImportResult::Outcome::Imported, qPrintable(r.message));
+        // The spill file is gone.
+        QCOMPARE(QDir(m_dir.path()).entryList({ QStringLiteral(".casebook-entities-*") }, QDir::Hidden | QDir::Files), QStringList());
         QCOMPARE(entityStatsMismatches(), 0);
         QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE kind = 'account'"), 997 + 89);
         QCOMPARE(count("SELECT count FROM entity_stats WHERE kind = 'account' AND key = 'C7'"), 56); // X1075, X1164 .. X5970
@@ -538,6 +551,42 @@ private Q_SLOTS:
         QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE kind = 'name' AND key LIKE 'name %'"), 13);
         QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE kind = 'name' AND key LIKE 'name %' AND display = 'NAME ' || substr(key, 6)"), 13);
         QCOMPARE(count("SELECT sum(count) FROM entity_stats WHERE kind = 'name' AND key LIKE 'name %'"), 5000);
+    }
+
+    // Two archives of one institution without a duplicate row (so the sums are merged by the upsert,
+    // not rebuilt): the display is the smallest spelling of the name whichever archive brought it.
+    void entityDisplayAcrossArchivesIsTheSmallestSpelling()
+    {
+        ArchiveSpec first;
+        first.audit = QByteArray();
+        first.transactions = "txn_id,ts,debtor_account,debtor_name,amount,currency\n"
+                             "A1,2026-01-05T10:00:00Z,CN001,name  five,1.00,CNY\n";
+        first.transactionRecords = 1;
+        const QString a = tmp(QStringLiteral("a.sea.zip"));
+        QVERIFY(writeArchive(a, first));
+        QCOMPARE(import(a).outcome, ImportResult::Outcome::Imported);
+        ArchiveSpec second = first;
+        second.exportId = QStringLiteral("second-export");
+        second.transactions = "txn_id,ts,debtor_account,debtor_name,amount,currency\n"
+                              "A2,2026-01-06T10:00:00Z,CN001,NAME FIVE.,2.00,CNY\n";
+        const QString b = tmp(QStringLiteral("b.sea.zip"));
+        QVERIFY(writeArchive(b, second));
+        const ImportResult r = import(b);
+        QCOMPARE(r.outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(r.quarantined, 0);
+        QCOMPARE(entityStatsMismatches(), 0);
+        QCOMPARE(count("SELECT count FROM entity_stats WHERE kind = 'name' AND key = 'name five'"), 2);
+        QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE kind = 'name' AND key = 'name five' AND display = 'NAME FIVE.'"), 1);
+        // A third archive with a larger spelling does not replace it.
+        ArchiveSpec third = first;
+        third.exportId = QStringLiteral("third-export");
+        third.transactions = "txn_id,ts,debtor_account,debtor_name,amount,currency\n"
+                             "A3,2026-01-07T10:00:00Z,CN001,name five,3.00,CNY\n";
+        const QString c = tmp(QStringLiteral("c.sea.zip"));
+        QVERIFY(writeArchive(c, third));
+        QCOMPARE(import(c).outcome, ImportResult::Outcome::Imported);
+        QCOMPARE(entityStatsMismatches(), 0);
+        QCOMPARE(count("SELECT count(*) FROM entity_stats WHERE kind = 'name' AND key = 'name five' AND display = 'NAME FIVE.'"), 1);
     }
 
     // The same entity (or time bucket) summed over two archives of one institution beyond 64 bits:

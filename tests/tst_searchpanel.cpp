@@ -193,6 +193,9 @@ private Q_SLOTS:
         QCOMPARE(m_panel->errorText(), QString());
         QCOMPARE(historyRows(), 0);
         QCOMPARE(m_panel->history(), (QStringList { QStringLiteral("kind:transaction"), QStringLiteral("kind:event") }));
+        // View ▸ Refresh opens the same workspace again: the waiting searches stay.
+        m_panel->setWorkspace(m_path, &m_ws->db());
+        QCOMPARE(m_panel->history(), (QStringList { QStringLiteral("kind:transaction"), QStringLiteral("kind:event") }));
         QVERIFY(importer->exec("COMMIT"));
         QTRY_COMPARE_WITH_TIMEOUT(historyRows(), 2, 10000);
         auto expected = SearchService(m_ws->db()).count(*SearchService::compile(QStringLiteral("kind:event")));

@@ -25,7 +25,39 @@ namespace casebook {
 
 /// Adding or removing evidence. Redo/undo are journaled store operations: undoing an addition
 /// removes the items, undoing a removal restores them (the journal keeps both steps).
-class EvidenceCommand : public QUndoCommand
+/// An undoable change to a case. CaseView runs it once before it goes on the undo stack, and pushes
+/// it only when that worked: a change the workspace refused (an import holding the write lock) leaves
+/// nothing to undo.
+class CaseCommand : public QUndoCommand
+{
+public:
+    void redo() final
+    {
+        if (m_skipRedo) { // QUndoStack::push() calls redo(); the change is already made
+            m_skipRedo = false;
+            return;
+        }
+        m_ok = apply(true);
+    }
+    void undo() final { apply(false); }
+    /// Makes the change; true when it was written.
+    bool runFirst()
+    {
+        m_ok = apply(true);
+        m_skipRedo = m_ok;
+        return m_ok;
+    }
+
+protected:
+    /// Makes (forward) or reverts the change; true when every write worked.
+    virtual bool apply(bool forward) = 0;
+
+private:
+    bool m_ok = true;
+    bool m_skipRedo = false;
+};
+
+class EvidenceCommand : public CaseCommand
 {
 public:
     enum class Op { Add, Remove };
@@ -43,37 +75,26 @@ public:
         setText(op == Op::Add ? QObject::tr("Add %n evidence item(s)", nullptr, int(m_rowids.size()))
                               : QObject::tr("Remove %n evidence item(s)", nullptr, int(m_ids.size())));
     }
-    void redo() override
+
+protected:
+    bool apply(bool forward) override
     {
         CaseStore store(*m_view->m_db, m_view->m_author);
-        if (m_op == Op::Add) {
-            if (m_ids.isEmpty()) { // first time: create the items
-                auto added = store.addEvidence(m_caseId, m_kind, m_rowids, m_comment, m_query);
-                m_ok = m_view->check(added ? ok() : Status(added.error()));
-                if (added)
-                    m_ids = *added;
-            } else { // redo after undo: restore the same items
-                for (int64_t id : m_ids)
-                    m_ok = m_view->check(store.restoreEvidence(m_caseId, id)) && m_ok;
-            }
+        bool ok = true;
+        if (forward && m_op == Op::Add && m_ids.isEmpty()) { // first time: create the items
+            auto added = store.addEvidence(m_caseId, m_kind, m_rowids, m_comment, m_query);
+            ok = m_view->check(added ? casebook::ok() : Status(added.error()));
+            if (added)
+                m_ids = *added;
         } else {
+            // Adding forward after an undo restores the same items; removing forward removes them.
+            const bool restore = (m_op == Op::Add) == forward;
             for (int64_t id : m_ids)
-                m_ok = m_view->check(store.removeEvidence(m_caseId, id)) && m_ok;
+                ok = m_view->check(restore ? store.restoreEvidence(m_caseId, id) : store.removeEvidence(m_caseId, id)) && ok;
         }
         m_view->refresh();
+        return ok;
     }
-    void undo() override
-    {
-        CaseStore store(*m_view->m_db, m_view->m_author);
-        for (int64_t id : m_ids) {
-            if (m_op == Op::Add)
-                m_view->check(store.removeEvidence(m_caseId, id));
-            else
-                m_view->check(store.restoreEvidence(m_caseId, id));
-        }
-        m_view->refresh();
-    }
-    bool succeeded() const { return m_ok; }
 
 private:
     CaseView *m_view;
@@ -84,11 +105,10 @@ private:
     QString m_comment;
     QString m_query;
     int64_t m_caseId;
-    bool m_ok = true;
 };
 
 /// A note revision. Undo writes the previous text back as a further revision: history only grows.
-class NoteCommand : public QUndoCommand
+class NoteCommand : public CaseCommand
 {
 public:
     NoteCommand(CaseView *view, int64_t noteId, QString before, QString after)
@@ -99,21 +119,20 @@ public:
     {
         setText(QObject::tr("Edit note %1").arg(noteId));
     }
-    void redo() override { apply(m_after); }
-    void undo() override { apply(m_before); }
-    bool succeeded() const { return m_ok; }
 
-private:
-    void apply(const QString &text)
+protected:
+    bool apply(bool forward) override
     {
         CaseStore store(*m_view->m_db, m_view->m_author);
-        m_ok = m_view->check(store.reviseNote(m_noteId, text));
+        const bool ok = m_view->check(store.reviseNote(m_noteId, forward ? m_after : m_before));
         m_view->refresh();
+        return ok;
     }
+
+private:
     CaseView *m_view;
     int64_t m_noteId;
     QString m_before, m_after;
-    bool m_ok = true;
 };
 
 CaseView::CaseView(QWidget *parent)
@@ -200,8 +219,8 @@ CaseView::CaseView(QWidget *parent)
         bool accepted = false;
         // A note that could not be saved (the workspace was busy) comes back as the draft.
         const QString md = QInputDialog::getMultiLineText(this, tr("Add Note"), tr("Note (Markdown):"), m_noteDraft, &accepted);
-        if (accepted && !md.trimmed().isEmpty())
-            m_noteDraft = this->addNote(md) ? QString() : md;
+        if (accepted)
+            m_noteDraft = md.trimmed().isEmpty() || this->addNote(md) ? QString() : md;
     });
     connect(edit, &QPushButton::clicked, this, &CaseView::editNote);
     connect(history, &QPushButton::clicked, this, &CaseView::showHistory);
@@ -287,22 +306,26 @@ void CaseView::refresh()
     Q_EMIT caseChanged(m_caseId);
 }
 
+bool CaseView::runAndPush(std::unique_ptr<CaseCommand> cmd)
+{
+    if (!cmd->runFirst())
+        return false; // refused: nothing to undo
+    m_undo.push(cmd.release());
+    return true;
+}
+
 bool CaseView::addEvidence(RecordKind kind, const QVector<int64_t> &rowids, const QString &comment, const QString &query)
 {
     if (!m_db || !m_caseId || rowids.isEmpty())
         return false;
-    auto *cmd = new EvidenceCommand(this, EvidenceCommand::Op::Add, kind, rowids, {}, comment, query);
-    m_undo.push(cmd); // runs redo()
-    return cmd->succeeded();
+    return runAndPush(std::make_unique<EvidenceCommand>(this, EvidenceCommand::Op::Add, kind, rowids, QVector<int64_t>(), comment, query));
 }
 
 bool CaseView::removeEvidence(const QVector<int64_t> &evidenceIds)
 {
     if (!m_db || !m_caseId || evidenceIds.isEmpty())
         return false;
-    auto *cmd = new EvidenceCommand(this, EvidenceCommand::Op::Remove, RecordKind::Event, {}, evidenceIds, {});
-    m_undo.push(cmd);
-    return cmd->succeeded();
+    return runAndPush(std::make_unique<EvidenceCommand>(this, EvidenceCommand::Op::Remove, RecordKind::Event, QVector<int64_t>(), evidenceIds, QString()));
 }
 
 void CaseView::removeSelected()
@@ -333,9 +356,7 @@ bool CaseView::reviseNote(int64_t noteId, const QString &markdown)
             before = n.text;
     if (before == markdown)
         return true;
-    auto *cmd = new NoteCommand(this, noteId, before, markdown);
-    m_undo.push(cmd);
-    return cmd->succeeded();
+    return runAndPush(std::make_unique<NoteCommand>(this, noteId, before, markdown));
 }
 
 void CaseView::editNote()

@@ -17,6 +17,7 @@ class QTextBrowser;
 namespace casebook {
 
 class SqliteDb;
+class CaseCommand;
 
 /// One case: title, status and outcome, tags, its evidence and its notes (Markdown, rendered, with
 /// revision history). Evidence and note edits go through a QUndoStack; every change (including an
@@ -59,6 +60,8 @@ Q_SIGNALS:
 private:
     friend class EvidenceCommand;
     friend class NoteCommand;
+    /// Runs a change; it goes on the undo stack only when it was written.
+    bool runAndPush(std::unique_ptr<CaseCommand> cmd);
     bool check(const Status &st);
     void statusEdited();
     void editNote();

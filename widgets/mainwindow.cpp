@@ -52,6 +52,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QDateTime>
+#include <QScopeGuard>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -62,6 +64,8 @@ namespace {
 constexpr int kMaxRecent = 8;
 /// How long a write on the GUI thread waits for another connection's write lock (see openWorkspace()).
 constexpr int kGuiBusyTimeoutMs = 250;
+/// While another task writes the workspace, journal entries of the window wait this long between tries.
+constexpr int kJournalRetryMs = 3000;
 
 QString htmlEscape(const QString &s) { return s.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")); }
 
@@ -83,6 +87,9 @@ MainWindow::MainWindow(QWidget *parent)
     , m_quarantine(new QuarantineModel(this))
 {
     m_cases = new CaseListModel(this);
+    m_journalRetry.setSingleShot(true);
+    m_journalRetry.setInterval(kJournalRetryMs);
+    connect(&m_journalRetry, &QTimer::timeout, this, [this] { flushJournal(0); });
     setWindowTitle(tr("Casebook"));
     setAcceptDrops(true);
 
@@ -414,6 +421,8 @@ Status MainWindow::openWorkspace(const QString &path)
         return db.error();
     }
     m_readDb = std::make_unique<SqliteDb>(std::move(*db));
+    if (path != m_path)
+        settleJournal(); // entries of the workspace being closed (the same one reopened keeps them)
     m_ws = std::make_unique<Workspace>(std::move(*ws));
     // This connection writes on the GUI thread (cases, notes, the journal, search history): while an
     // import holds the write lock for an archive, a write fails at once with a clear message (or,
@@ -886,10 +895,9 @@ QString MainWindow::verifyJournal()
         showBanner(line);
     }
     m_statusJournal->setToolTip(line);
-    if (m_ws)
-        journal::appendStandalone(m_ws->db(), Investigator::current().display(), QStringLiteral("verification.run"),
-                                  { { QStringLiteral("intact"), r->intact }, { QStringLiteral("entries"), qint64(r->entries) },
-                                    { QStringLiteral("head"), QString::fromLatin1(r->head) }, { QStringLiteral("failure"), r->failure } });
+    journalAction(QStringLiteral("verification.run"),
+                  { { QStringLiteral("intact"), r->intact }, { QStringLiteral("entries"), qint64(r->entries) },
+                    { QStringLiteral("head"), QString::fromLatin1(r->head) }, { QStringLiteral("failure"), r->failure } });
     statusBar()->showMessage(line, 10000);
     return line;
 }
@@ -939,13 +947,12 @@ bool MainWindow::exportGridCsv(Tab tab, const QString &path)
             return;
         }
         QJsonArray tenants = QJsonArray::fromStringList(q.filter.tenants);
-        if (m_ws)
-            journal::appendStandalone(m_ws->db(), Investigator::current().display(), QStringLiteral("csv.exported"),
-                                      { { QStringLiteral("what"), q.kind == RecordKind::Event ? QStringLiteral("events") : QStringLiteral("transactions") },
-                                        { QStringLiteral("path"), r->path },
-                                        { QStringLiteral("rows"), qint64(r->rows) },
-                                        { QStringLiteral("sha256"), QString::fromLatin1(r->sha256) },
-                                        { QStringLiteral("tenants"), tenants } });
+        journalAction(QStringLiteral("csv.exported"),
+                      { { QStringLiteral("what"), q.kind == RecordKind::Event ? QStringLiteral("events") : QStringLiteral("transactions") },
+                        { QStringLiteral("path"), r->path },
+                        { QStringLiteral("rows"), qint64(r->rows) },
+                        { QStringLiteral("sha256"), QString::fromLatin1(r->sha256) },
+                        { QStringLiteral("tenants"), tenants } });
         statusBar()->showMessage(tr("Exported %1 rows to %2").arg(r->rows).arg(r->path), 8000);
         Q_EMIT gridExported(r->path, r->rows);
     });
@@ -992,8 +999,63 @@ void MainWindow::editIdentity()
     }
 }
 
+void MainWindow::journalAction(const QString &action, QJsonObject payload)
+{
+    if (!m_ws)
+        return;
+    if (!m_pendingJournal.isEmpty() || !journal::appendStandalone(m_ws->db(), Investigator::current().display(), action, payload)) {
+        if (!m_pendingJournal.isEmpty() || m_ws->db().lastFailureWasBusy()) {
+            payload.insert(QStringLiteral("at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+            m_pendingJournal.push_back({ action, payload });
+            flushJournal(0);
+        } else {
+            showBanner(tr("The journal entry for this action could not be written: %1").arg(m_ws->db().lastError()));
+        }
+    }
+}
+
+void MainWindow::flushJournal(int busyMs)
+{
+    m_journalRetry.stop();
+    if (!m_ws)
+        return;
+    SqliteDb &db = m_ws->db();
+    const int before = db.busyTimeout();
+    db.setBusyTimeout(busyMs);
+    const auto restore = qScopeGuard([&] { db.setBusyTimeout(before); });
+    while (!m_pendingJournal.isEmpty()) {
+        const PendingJournal &p = m_pendingJournal.constFirst();
+        if (!journal::appendStandalone(db, Investigator::current().display(), p.action, p.payload)) {
+            if (db.lastFailureWasBusy()) {
+                statusBar()->showMessage(tr("%n action(s) will be recorded in the journal when the import has written its archive", nullptr,
+                                            int(m_pendingJournal.size())),
+                                         kJournalRetryMs + 1000);
+                m_journalRetry.start();
+                return;
+            }
+            showBanner(tr("The journal entry for %1 could not be written: %2").arg(p.action, db.lastError()));
+        }
+        m_pendingJournal.removeFirst();
+    }
+}
+
+void MainWindow::settleJournal()
+{
+    if (m_pendingJournal.isEmpty())
+        return;
+    flushJournal(5000);
+    if (!m_pendingJournal.isEmpty()) {
+        QStringList actions;
+        for (const PendingJournal &p : std::as_const(m_pendingJournal))
+            actions << p.action + u" (" + p.payload.value(u"at").toString() + u')';
+        showBanner(tr("Not recorded in the journal of %1 (the workspace stayed busy): %2").arg(m_path, actions.join(u", ")));
+        m_pendingJournal.clear();
+    }
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    settleJournal();
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());

@@ -4,7 +4,9 @@
 #include "error.h"
 #include "recordtablemodel.h"
 
+#include <QJsonObject>
 #include <QMainWindow>
+#include <QTimer>
 
 #include <memory>
 
@@ -115,6 +117,15 @@ private:
     void refreshCases();
     void showGridMenu(Tab tab, const QPoint &pos);
     void editIdentity();
+    /// Records a workspace-level action (verification run, grid export) in the journal. While another
+    /// task holds the write lock (an import) the entry waits, with the time of the action in its
+    /// payload ("at"), and is written as soon as the lock is free: no action goes unrecorded.
+    void journalAction(const QString &action, QJsonObject payload);
+    /// Writes the waiting journal entries; waits up to `busyMs` for the write lock.
+    void flushJournal(int busyMs);
+    /// Before the workspace connection goes away: the waiting entries get a last chance (5 s), and
+    /// what still cannot be written is reported.
+    void settleJournal();
 
     QString m_path;
     std::unique_ptr<Workspace> m_ws; ///< write connection for cases and notes
@@ -125,6 +136,13 @@ private:
     RecordFilter m_filter; ///< institutions and time range the grids show
     QTableView *m_caseListView = nullptr;
     QLabel *m_statusJournal = nullptr;
+    struct PendingJournal
+    {
+        QString action;
+        QJsonObject payload;
+    };
+    QVector<PendingJournal> m_pendingJournal; ///< actions not yet journaled (workspace busy)
+    QTimer m_journalRetry;
     std::unique_ptr<SqliteDb> m_readDb; ///< detail lookups (primary-key reads)
     TenantListModel *m_tenants = nullptr;
     RecordTableModel *m_events = nullptr;

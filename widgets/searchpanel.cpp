@@ -22,6 +22,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSortFilterProxyModel>
 #include <QStringListModel>
 #include <QTabWidget>
@@ -204,13 +205,18 @@ SearchPanel::~SearchPanel() = default;
 void SearchPanel::setWorkspace(const QString &path, SqliteDb *db)
 {
     m_live.stop();
+    // Searches not yet in the history stay pending when the same workspace is opened again (View ▸
+    // Refresh): the new connection writes them. (The previous connection may be closed already.)
+    const bool sameWorkspace = db && path == m_path;
     m_db = db;
     m_path = db ? path : QString();
     m_results->setWorkspace(m_path);
     m_lastQuery.clear();
     m_recordOnFinish = false;
-    m_pendingHistory.clear(); // they belong to the previous workspace, which is closed
-    m_historyRetry.stop();
+    if (!sameWorkspace) {
+        m_pendingHistory.clear(); // they belong to the previous workspace
+        m_historyRetry.stop();
+    }
     ++m_linkedGeneration; // a load still running for the previous workspace is dropped
     m_linked->setEntities({});
     m_counts->clear();
@@ -386,7 +392,13 @@ QStringList SearchPanel::history() const { return m_historyModel->stringList(); 
 void SearchPanel::flushHistory()
 {
     m_historyRetry.stop();
-    while (m_db && !m_pendingHistory.isEmpty()) {
+    if (!m_db || m_pendingHistory.isEmpty())
+        return refreshHistory();
+    // Not even the GUI connection's short wait: a busy workspace is tried again later.
+    const int busyMs = m_db->busyTimeout();
+    m_db->setBusyTimeout(0);
+    const auto restore = qScopeGuard([&] { m_db->setBusyTimeout(busyMs); });
+    while (!m_pendingHistory.isEmpty()) {
         const PendingHistory &p = m_pendingHistory.constFirst();
         if (auto st = SearchService(*m_db).recordHistory(p.query, p.hits, p.runAt); !st) {
             if (!m_db->lastFailureWasBusy()) {
