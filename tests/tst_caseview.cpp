@@ -149,11 +149,15 @@ private Q_SLOTS:
         QVERIFY(win.openWorkspace(ws));
         win.newCase(QStringLiteral("Busy"));
         CaseView *v = win.caseView();
-        QPushButton *addNote = nullptr;
-        for (QPushButton *b : v->findChildren<QPushButton *>())
+        QPushButton *addNote = nullptr, *editNote = nullptr;
+        for (QPushButton *b : v->findChildren<QPushButton *>()) {
             if (b->text() == QStringLiteral("Add Note…"))
                 addNote = b;
+            if (b->text() == QStringLiteral("Edit Latest Note…"))
+                editNote = b;
+        }
         QVERIFY(addNote);
+        QVERIFY(editNote);
         auto importer = SqliteDb::open(ws, SqliteDb::Mode::ReadWrite);
         QVERIFY(importer);
         QVERIFY(importer->exec("BEGIN IMMEDIATE"));
@@ -185,13 +189,17 @@ private Q_SLOTS:
         QCOMPARE(errors.count(), 1);
         QVERIFY2(errors.at(0).at(0).toString().contains(u"Another task is writing to the workspace"),
                  qPrintable(errors.at(0).at(0).toString()));
+        QVERIFY(errors.at(0).at(0).toString().contains(u"Add Note… offers it again"));
         QVERIFY(importer->exec("COMMIT"));
         QCOMPARE(CaseStore(importer.value(), QStringLiteral("x")).notes(1)->size(), 0);
-        // The lock is free: Add Note offers the unsaved text, and saving it works.
+        QVERIFY(win.bannerText().contains(u"Another task is writing to the workspace"));
+        // The lock is free: Add Note offers the unsaved text, and saving it works (and ends the
+        // error shown).
         answer(text);
         addNote->click();
         QCOMPARE(offered, text);
         QCOMPARE(errors.count(), 1);
+        QCOMPARE(win.bannerText(), QString());
         QCOMPARE(CaseStore(importer.value(), QStringLiteral("x")).notes(1)->size(), 1);
         QVERIFY(v->notesView()->toPlainText().contains(u"王芳"));
         // Saved: the next note starts empty.
@@ -208,7 +216,11 @@ private Q_SLOTS:
         QCOMPARE(errors.count(), 3);
         QVERIFY(importer->exec("COMMIT"));
         QCOMPARE(CaseStore(importer.value(), QStringLiteral("x")).noteHistory(1)->size(), 1);
-        QVERIFY(v->reviseNote(1, QStringLiteral("revised")));
+        // Edit Latest Note… offers the revision that was refused.
+        answer(QStringLiteral("revised"));
+        editNote->click();
+        QCOMPARE(offered, QStringLiteral("revised while busy"));
+        QCOMPARE(CaseStore(importer.value(), QStringLiteral("x")).noteHistory(1)->size(), 2);
         QVERIFY(v->undoStack()->canUndo());
         QCOMPARE(v->undoStack()->count(), 1);
     }

@@ -219,8 +219,10 @@ CaseView::CaseView(QWidget *parent)
         bool accepted = false;
         // A note that could not be saved (the workspace was busy) comes back as the draft.
         const QString md = QInputDialog::getMultiLineText(this, tr("Add Note"), tr("Note (Markdown):"), m_noteDraft, &accepted);
-        if (accepted)
-            m_noteDraft = md.trimmed().isEmpty() || this->addNote(md) ? QString() : md;
+        if (accepted && md.trimmed().isEmpty())
+            m_noteDraft.clear();
+        else if (accepted)
+            this->addNote(md);
     });
     connect(edit, &QPushButton::clicked, this, &CaseView::editNote);
     connect(history, &QPushButton::clicked, this, &CaseView::showHistory);
@@ -311,6 +313,7 @@ bool CaseView::runAndPush(std::unique_ptr<CaseCommand> cmd)
     if (!cmd->runFirst())
         return false; // refused: nothing to undo
     m_undo.push(cmd.release());
+    Q_EMIT changeSaved();
     return true;
 }
 
@@ -343,7 +346,14 @@ bool CaseView::addNote(const QString &markdown)
     CaseStore store(*m_db, m_author);
     auto n = store.addNote(m_caseId, markdown);
     refresh();
-    return check(n ? ok() : Status(n.error()));
+    if (!n) {
+        m_noteDraft = markdown; // Add Note… offers it again
+        Q_EMIT errorOccurred(tr("The note was not saved; Add Note… offers it again. %1").arg(n.error().text()));
+        return false;
+    }
+    m_noteDraft.clear();
+    Q_EMIT changeSaved();
+    return true;
 }
 
 bool CaseView::reviseNote(int64_t noteId, const QString &markdown)
@@ -356,7 +366,10 @@ bool CaseView::reviseNote(int64_t noteId, const QString &markdown)
             before = n.text;
     if (before == markdown)
         return true;
-    return runAndPush(std::make_unique<NoteCommand>(this, noteId, before, markdown));
+    const bool saved = runAndPush(std::make_unique<NoteCommand>(this, noteId, before, markdown));
+    // A revision that could not be saved comes back when this note is edited again.
+    m_editDraft = saved ? std::pair<int64_t, QString>() : std::pair<int64_t, QString>(noteId, markdown);
+    return saved;
 }
 
 void CaseView::editNote()
@@ -368,7 +381,7 @@ void CaseView::editNote()
     const QString start = m_editDraft.first == n.noteId ? m_editDraft.second : n.text;
     const QString md = QInputDialog::getMultiLineText(this, tr("Edit Note"), tr("Note (Markdown); saving makes a new revision:"), start, &accepted);
     if (accepted && !md.trimmed().isEmpty())
-        m_editDraft = reviseNote(n.noteId, md) ? std::pair<int64_t, QString>() : std::pair<int64_t, QString>(n.noteId, md);
+        reviseNote(n.noteId, md);
 }
 
 void CaseView::showHistory()

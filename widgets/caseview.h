@@ -54,6 +54,8 @@ public:
 Q_SIGNALS:
     void caseChanged(qint64 caseId);
     void errorOccurred(const QString &message);
+    /// A change the user made was written (after an errorOccurred(), the error is over).
+    void changeSaved();
     /// Evidence instants (UTC ms) of the current case, for timeline markers.
     void evidenceInstantsChanged(const QVector<qint64> &utcMs);
 

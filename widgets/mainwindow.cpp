@@ -205,7 +205,17 @@ MainWindow::MainWindow(QWidget *parent)
                 if (!transactions.isEmpty())
                     m_caseView->addEvidence(RecordKind::Transaction, QVector<int64_t>(transactions.begin(), transactions.end()), {}, query);
             });
-    connect(m_caseView, &CaseView::errorOccurred, this, &MainWindow::showBanner);
+    connect(m_caseView, &CaseView::errorOccurred, this, [this](const QString &message) {
+        m_caseError = message;
+        showBanner(message);
+    });
+    // The case error shown is over once a later change is written (e.g. after an import let go of
+    // the workspace); any other banner stays.
+    connect(m_caseView, &CaseView::changeSaved, this, [this] {
+        if (!m_caseError.isEmpty() && bannerText() == m_caseError)
+            showBanner({});
+        m_caseError.clear();
+    });
     connect(m_caseView, &CaseView::evidenceInstantsChanged, this, [this](const QVector<qint64> &instants) { m_timeline->setMarkers(instants); });
     connect(m_caseView, &CaseView::caseChanged, this, [this] {
         refreshCases();

@@ -136,6 +136,7 @@ private:
     RecordFilter m_filter; ///< institutions and time range the grids show
     QTableView *m_caseListView = nullptr;
     QLabel *m_statusJournal = nullptr;
+    QString m_caseError; ///< the case view's last error, while the banner may show it
     struct PendingJournal
     {
         QString action;
