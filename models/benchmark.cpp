@@ -145,6 +145,13 @@ Result<int64_t> extractTransactionsCsv(const QString &archive, const QString &cs
     return w.bytes();
 }
 
+/// Removes an SQLite database file and its -wal and -shm files.
+void removeDatabaseFiles(const QString &path)
+{
+    for (const char *suffix : { "", "-wal", "-shm" })
+        QFile::remove(path + QString::fromLatin1(suffix));
+}
+
 /// Quotes a path for the sqlite3 shell's dot-commands.
 QByteArray shellQuoted(const QString &path)
 {
@@ -250,12 +257,8 @@ Result<SqliteFloor> measureSqliteFloor(const QString &sqlite3, const QString &ws
                                  "length(reference) + length(memo)";
     QByteArray attach = wsPath.toUtf8();
     attach.replace('\'', "''");
-    const auto remove = [&] {
-        for (const char *suffix : { "", "-wal", "-shm" })
-            QFile::remove(scratch + QString::fromLatin1(suffix));
-    };
-    remove();
-    const auto cleanup = qScopeGuard(remove);
+    removeDatabaseFiles(scratch);
+    const auto cleanup = qScopeGuard([&] { removeDatabaseFiles(scratch); });
     const auto step = [&](const QByteArray &sql) -> Result<double> {
         const QByteArray script = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA cache_size=-98304;\n"
                                   "ATTACH '" + attach + "' AS ws;\n.timer on\nBEGIN;\n" + sql + "\nCOMMIT;\n";
@@ -655,9 +658,7 @@ Result<BenchmarkResult> Benchmark::run()
             return Error(Error::Code::Database, QObject::tr("Casebook imported %1 of the %2 CSV rows").arg(rows).arg(res.csvRows));
         log(QObject::tr("casebook: %1 CSV rows in %2 s").arg(rows).arg(*res.casebookCsvSeconds, 0, 'f', 2));
     }
-    QFile::remove(work.filePath(u"bench-csv.casebook"_s));
-    QFile::remove(work.filePath(u"bench-csv.casebook-wal"_s));
-    QFile::remove(work.filePath(u"bench-csv.casebook-shm"_s));
+    removeDatabaseFiles(work.filePath(u"bench-csv.casebook"_s));
     if (cancelled())
         return cancelledError();
 
@@ -695,8 +696,7 @@ Result<BenchmarkResult> Benchmark::run()
                   "SELECT rowid, debtor_account, debtor_name, creditor_account, creditor_name, reference, memo FROM transactions;\n";
             const auto runOne = [&](const char *what, const QByteArray &script, std::optional<double> &seconds) -> Status {
                 const QString db = work.filePath(u"sqlite3-%1.db"_s.arg(QString::fromLatin1(what)));
-                for (const char *suffix : { "", "-wal", "-shm" })
-                    QFile::remove(db + QString::fromLatin1(suffix));
+                removeDatabaseFiles(db);
                 log(QObject::tr("sqlite3 %1: %2").arg(QString::fromLatin1(what), db));
                 auto r = runSqlite3(sqlite3, db, script);
                 if (!r)
@@ -711,8 +711,7 @@ Result<BenchmarkResult> Benchmark::run()
                                                             .arg(res.csvRows));
                 seconds = r->seconds;
                 log(QObject::tr("sqlite3 %1: %2 rows in %3 s").arg(QString::fromLatin1(what)).arg(res.csvRows).arg(r->seconds, 0, 'f', 2));
-                for (const char *suffix : { "", "-wal", "-shm" })
-                    QFile::remove(db + QString::fromLatin1(suffix));
+                removeDatabaseFiles(db);
                 return ok();
             };
             if (auto st = runOne("import", load, res.sqlite3ImportSeconds); !st)

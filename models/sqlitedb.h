@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QScopeGuard>
 #include <QString>
 
 #include <cstdint>
@@ -46,6 +47,14 @@ public:
     /// the write lock for a whole archive, and the window must not freeze meanwhile.
     void setBusyTimeout(int ms);
     int busyTimeout() const { return m_busyMs; }
+    /// Sets the busy timeout until the returned guard goes out of scope, then restores it (e.g. 0 for
+    /// a write that is tried again later rather than waited for).
+    [[nodiscard]] auto busyTimeoutFor(int ms)
+    {
+        const int before = m_busyMs;
+        setBusyTimeout(ms);
+        return qScopeGuard([this, before] { setBusyTimeout(before); });
+    }
     /// BEGIN IMMEDIATE: takes the write lock now. When another connection holds it past the busy
     /// timeout (an import writes each archive in one transaction), the error says so in words.
     Status beginWrite();

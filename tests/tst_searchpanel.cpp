@@ -180,8 +180,7 @@ private Q_SLOTS:
     // "database is locked", and the search never reached the history.)
     void historyWaitsWhileAnotherTaskWrites()
     {
-        m_ws->db().setBusyTimeout(100); // as MainWindow sets it for the GUI thread
-        const auto restore = qScopeGuard([&] { m_ws->db().setBusyTimeout(5000); });
+        const auto restore = m_ws->db().busyTimeoutFor(100); // as MainWindow sets it for the GUI thread
         auto importer = SqliteDb::open(m_path, SqliteDb::Mode::ReadWrite);
         QVERIFY(importer);
         QVERIFY(importer->exec("BEGIN IMMEDIATE"));

@@ -1030,9 +1030,7 @@ void MainWindow::flushJournal(int busyMs)
     if (!m_ws)
         return;
     SqliteDb &db = m_ws->db();
-    const int before = db.busyTimeout();
-    db.setBusyTimeout(busyMs);
-    const auto restore = qScopeGuard([&] { db.setBusyTimeout(before); });
+    const auto restore = db.busyTimeoutFor(busyMs);
     while (!m_pendingJournal.isEmpty()) {
         const PendingJournal &p = m_pendingJournal.constFirst();
         if (!journal::appendStandalone(db, Investigator::current().display(), p.action, p.payload)) {

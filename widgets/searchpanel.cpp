@@ -395,9 +395,7 @@ void SearchPanel::flushHistory()
     if (!m_db || m_pendingHistory.isEmpty())
         return refreshHistory();
     // Not even the GUI connection's short wait: a busy workspace is tried again later.
-    const int busyMs = m_db->busyTimeout();
-    m_db->setBusyTimeout(0);
-    const auto restore = qScopeGuard([&] { m_db->setBusyTimeout(busyMs); });
+    const auto restore = m_db->busyTimeoutFor(0);
     while (!m_pendingHistory.isEmpty()) {
         const PendingHistory &p = m_pendingHistory.constFirst();
         if (auto st = SearchService(*m_db).recordHistory(p.query, p.hits, p.runAt); !st) {
