@@ -71,15 +71,13 @@ Result<Workspace> Workspace::openImpl(const QString &path, bool create, bool rea
 {
     if (!create && !QFileInfo::exists(path))
         return Error(Error::Code::Io, tr("Workspace %1 does not exist").arg(path));
-    if (!create) {
-        // A quick look at the header gives a clearer message than SQLite's "file is not a database".
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return Error(Error::Code::Io, tr("Cannot read workspace %1").arg(path), f.errorString());
-        const QByteArray head = f.read(16);
-        if (!head.isEmpty() && !head.startsWith("SQLite format 3"))
-            return Error(Error::Code::Database, tr("%1 is not a Casebook workspace (not an SQLite database)").arg(path));
-    }
+    // The file is only ever opened through SQLite. Opening and closing it any other way in this
+    // process (a QFile to peek at the header, as this once did) drops every POSIX lock the process
+    // holds on it, SQLite's included: another process's connection then believes it is the last one,
+    // checkpoints and deletes the -wal and -shm files under the open workspace, and what this
+    // process writes afterwards goes to a deleted file and is lost
+    // (https://sqlite.org/howtocorrupt.html, 2.2). A file that is not a database is recognised by
+    // SQLite's SQLITE_NOTADB on the first statement instead.
     auto db = SqliteDb::open(path, readOnly ? SqliteDb::Mode::ReadOnly
                                             : (create ? SqliteDb::Mode::ReadWriteCreate : SqliteDb::Mode::ReadWrite));
     if (!db)
@@ -93,6 +91,8 @@ Result<Workspace> Workspace::openImpl(const QString &path, bool create, bool rea
         return st.error();
 
     auto appId = ws.m_db.queryInt("PRAGMA application_id");
+    if (!appId && (sqlite3_errcode(ws.m_db.handle()) & 0xff) == SQLITE_NOTADB)
+        return Error(Error::Code::Database, tr("%1 is not a Casebook workspace (not an SQLite database)").arg(path));
     auto version = ws.m_db.queryInt("PRAGMA user_version");
     if (!appId || !version)
         return Error(Error::Code::Database, tr("%1 is not a Casebook workspace").arg(path),

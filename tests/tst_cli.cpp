@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,6 +50,35 @@ private Q_SLOTS:
         const CliResult r = runCli(args, m_keyring);
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(u"Usage: casebook-cli"));
+    }
+
+    // The GUI keeps a workspace open while its workers open and close read-only connections, and a
+    // casebook-cli in another process writes to the same workspace and exits. The CLI's connection
+    // must not take itself for the last one: when this process dropped its locks (Workspace once
+    // peeked at the header with a QFile, and closing that fd releases every POSIX lock of the
+    // process), the CLI checkpointed and deleted the -wal and -shm files, and what this process wrote
+    // next went to a deleted file: a note saved in the GUI was gone.
+    void anotherProcessLeavesAnOpenWorkspaceIntact()
+    {
+        const QString ws = path(QStringLiteral("shared.casebook"));
+        QVERIFY(Workspace::create(ws));
+        auto gui = Workspace::open(ws);
+        QVERIFY(gui);
+        QVERIFY(gui->db().exec("CREATE TEMP TABLE t(x)")); // any use of the connection
+        for (int i = 0; i < 3; ++i) { // a worker opens and closes read-only connections
+            auto worker = Workspace::openReadOnly(ws);
+            QVERIFY(worker);
+        }
+        const CliResult r = runCli({ QStringLiteral("case"), QStringLiteral("new"), ws, QStringLiteral("--title"), QStringLiteral("from the CLI") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QFileInfo::exists(ws + u"-wal"));
+        QVERIFY(QFileInfo::exists(ws + u"-shm"));
+        // What the open connection writes now is seen by every other connection.
+        QVERIFY(gui->db().exec("BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('written-after', 'yes'); COMMIT;"));
+        auto other = SqliteDb::open(ws, SqliteDb::Mode::ReadOnly);
+        QVERIFY(other);
+        QCOMPARE(*other->queryInt("SELECT count(*) FROM meta WHERE key = 'written-after'"), 1);
+        QCOMPARE(*other->queryInt("SELECT count(*) FROM cases"), 1);
     }
 
     void version()
